@@ -1,0 +1,114 @@
+// Builds a dird: store, plugins, sandboxed sources, auth, and the fastify app serving the views.
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import { pathToFileURL } from 'node:url';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { BackendCatalog, ServiceMap, ServicePlugin, ViewPlugin } from '../src/contracts.js';
+import { packageRoot } from '../src/config/load.js';
+import { openStore } from '../src/storage/open.js';
+import type { Store } from '../src/storage/store.js';
+import { authPlugin } from './auth/plugin.js';
+import { createAuthProvider, type AuthProvider } from './auth/provider.js';
+import { createChangeFeed } from './changes.js';
+import { errorHandler } from './http/error-handler.js';
+import { discoverPlugins, type PluginEntry } from './plugins/discovery.js';
+import { buildCatalog } from './sources/catalog.js';
+import { SandboxRegistry } from './sources/registry.js';
+
+export interface Dird {
+  app: FastifyInstance;
+  store: Store;
+  services: ServiceMap;
+  sources: SandboxRegistry;
+  backends: BackendCatalog;
+  auth: AuthProvider;
+  close(): Promise<void>;
+}
+
+export async function createDird(config: Record<string, any>, log: Logger): Promise<Dird> {
+  const store = await openStore(config.db_uri, log);
+  const plugins = discoverPlugins(packageRoot, config.plugin_paths ?? [], config.enabled_plugins ?? {}, log);
+  const backends = await buildCatalog(plugins.backends, log);
+  const changes = createChangeFeed();
+  const sources = new SandboxRegistry(plugins.backends, config, log.child({ component: 'sandbox' }), changes);
+  const auth = createAuthProvider(config, log.child({ component: 'auth' }));
+
+  const app = Fastify({
+    loggerInstance: log,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 16 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, useDefaults: true, coerceTypes: 'array', allErrors: true, verbose: true } },
+  }) as unknown as FastifyInstance;
+  app.setErrorHandler(errorHandler);
+  acceptJsonWhateverTheContentType(app);
+  if (config.rest_api?.cors?.enabled) {
+    await app.register(cors, { origin: '*', allowedHeaders: config.rest_api.cors.allow_headers });
+  }
+  await app.register(swagger, {
+    openapi: { info: { title: 'dird', description: 'wazo-dird compatible directory API', version: '0.1' } },
+  });
+  await app.register(authPlugin, { provider: auth });
+
+  const services: ServiceMap = { auth, sources };
+  const unloads: Array<() => unknown> = [];
+  for (const entry of plugins.services.values()) {
+    const plugin = await instantiate<ServicePlugin>(entry, log);
+    if (!plugin) continue;
+    try {
+      services[entry.name] = await plugin.load({
+        config, sources, services, store, backends, changes, log: log.child({ service: entry.name }),
+      });
+      unloads.push(() => plugin.unload?.());
+    } catch (error) {
+      log.error({ service: entry.name, err: error }, 'service failed to load; skipped');
+    }
+  }
+  for (const entry of plugins.views.values()) {
+    const plugin = await instantiate<ViewPlugin>(entry, log);
+    if (!plugin) continue;
+    try {
+      await plugin.load({ config, services, app, backends, log: log.child({ view: entry.name }) });
+      unloads.push(() => plugin.unload?.());
+    } catch (error) {
+      log.error({ view: entry.name, err: error }, 'view failed to load; skipped');
+    }
+  }
+  await app.ready();
+
+  return {
+    app, store, services, sources, backends, auth,
+    async close() {
+      await app.close();
+      for (const unload of unloads.reverse()) await Promise.resolve(unload()).catch(() => {});
+      await sources.close();
+      await auth.close();
+      await store.close();
+    },
+  };
+}
+
+/** Services and views run in the host (they are trusted code); back-ends never do. */
+async function instantiate<T>(entry: PluginEntry, log: Logger): Promise<T | null> {
+  try {
+    const module = await import(pathToFileURL(entry.modulePath).href);
+    const Class = typeof module.default === 'function' ? module.default : module.default?.default;
+    return new Class() as T;
+  } catch (error) {
+    log.error({ kind: entry.kind, plugin: entry.name, err: error }, 'plugin cannot be loaded; skipped');
+    return null;
+  }
+}
+
+/** wazo-dird parses POST/PUT/PATCH bodies as JSON whatever their Content-Type (spec §1.3). */
+function acceptJsonWhateverTheContentType(app: FastifyInstance) {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('The browser (or proxy) sent a request that this server could not understand.'), { statusCode: 400 }), undefined);
+    }
+  });
+}

@@ -1,0 +1,69 @@
+// The sources services use, each behind its sandbox; created on first use, dropped when the source changes.
+import type { Logger } from 'pino';
+import type { ChangeFeed, SourceConfig, SourceHandle, SourceRegistry, SourceStatus } from '../../src/contracts.js';
+import { redact } from '../../src/config/redact.js';
+import type { PluginEntry } from '../plugins/discovery.js';
+import { SourceCallError } from './errors.js';
+import { SandboxedSource } from './sandboxed-source.js';
+import { sandboxSettings } from './settings.js';
+
+export class SandboxRegistry implements SourceRegistry {
+  private readonly sources = new Map<string, SandboxedSource>();
+  private readonly publicConfig: Record<string, unknown>;
+
+  constructor(
+    private readonly backends: Map<string, PluginEntry>,
+    private readonly config: Record<string, any>,
+    private readonly log: Logger,
+    changes: ChangeFeed,
+  ) {
+    this.publicConfig = redact(config);
+    changes.subscribe((kind, uuid) => {
+      if (kind === 'source') void this.invalidate(uuid);
+    });
+  }
+
+  get(config: SourceConfig): SourceHandle {
+    const running = this.sources.get(config.uuid);
+    if (running) return running;
+    const entry = this.backends.get(config.backend);
+    if (!entry) return new MissingBackend(config);
+    const source = new SandboxedSource(
+      config,
+      entry.modulePath,
+      sandboxSettings(this.config.sandbox, config),
+      this.publicConfig,
+      this.log.child({ source: config.name, backend: config.backend }),
+    );
+    this.sources.set(config.uuid, source);
+    return source;
+  }
+
+  async invalidate(uuid: string): Promise<void> {
+    const source = this.sources.get(uuid);
+    this.sources.delete(uuid);
+    await source?.close();
+  }
+
+  status(): SourceStatus[] {
+    return [...this.sources.values()].map((source) => source.status());
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.sources.values()];
+    this.sources.clear();
+    await Promise.all(all.map((source) => source.close()));
+  }
+}
+
+/** A source whose back-end is not installed or not enabled: it answers nothing. */
+class MissingBackend implements SourceHandle {
+  constructor(readonly config: SourceConfig) {}
+  private fail(): never {
+    throw new SourceCallError(this.config.name, 'unavailable', `back-end "${this.config.backend}" is not available`);
+  }
+  search = async () => this.fail();
+  firstMatch = async () => this.fail();
+  matchAll = async () => this.fail();
+  list = async () => this.fail();
+}

@@ -1,0 +1,201 @@
+// The contracts every part of dird agrees on: plugin kinds, the result model, stored resources.
+// Wire data (configs, JSON bodies) keeps wazo-dird's snake_case names; plugin methods are camelCase.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+
+export type Fields = Record<string, unknown>;
+
+/** What a back-end gets with every call (wazo-dird's `args`). */
+export interface CallArgs {
+  token: string | null;
+  user_uuid: string | null;
+  xivo_user_uuid: string | null;
+  tenant_uuid: string | null;
+  token_infos?: { xivo_user_uuid: string | null };
+}
+
+/** A source is one configured instance of a back-end (a `dird_source` row). */
+export interface SourceConfig {
+  uuid: string;
+  tenant_uuid: string;
+  name: string;
+  backend: string;
+  searched_columns: string[];
+  first_matched_columns: string[];
+  format_columns: Record<string, string>;
+  /** Back-end specific fields (stored in `extra_fields`). */
+  [extra: string]: unknown;
+}
+
+/** Capabilities the host lends to a sandboxed back-end over its message channel (comlink). */
+export interface HostCapabilities {
+  log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void;
+}
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+export interface BackendLoadArgs {
+  config: SourceConfig;
+  /** The main configuration with every secret removed. */
+  main_config: Record<string, unknown>;
+  /** Host capabilities, each call an async message to the host. */
+  host: AsyncCapabilities<HostCapabilities>;
+}
+export type AsyncCapabilities<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
+
+type MaybeAsync<T> = T | Promise<T>;
+
+/** A back-end: the default export of a back-end module is a class implementing this. */
+export interface Backend {
+  load?(args: BackendLoadArgs): MaybeAsync<void>;
+  unload?(): MaybeAsync<void>;
+  search(term: string, args: CallArgs): MaybeAsync<Fields[]>;
+  firstMatch(exten: string, args: CallArgs): MaybeAsync<Fields | null>;
+  matchAll?(extens: string[], args: CallArgs): MaybeAsync<Record<string, Fields>>;
+  list?(uids: string[], args: CallArgs): MaybeAsync<Fields[]>;
+}
+export type BackendClass = new () => Backend;
+
+/** What a back-end module may export besides its class. */
+export interface BackendModule {
+  default: BackendClass;
+  /** JSON schema (object) of the back-end's own source fields; the host serves CRUD with it. */
+  configSchema?: Record<string, unknown>;
+  /** Flags of the results this back-end produces (the personal back-end sets both). */
+  resultFlags?: { is_personal?: boolean; is_deletable?: boolean };
+  /** Relations a result carries (the wazo back-end fills user ids). */
+  relations?(fields: Fields): Partial<Relations>;
+}
+
+export interface Relations {
+  xivo_id: unknown;
+  agent_id: unknown;
+  user_id: unknown;
+  user_uuid: unknown;
+  endpoint_id: unknown;
+  source_entry_id: string | null;
+}
+
+/** One formatted entry of a source (spec §3.3), as the sandbox returns it to the host. */
+export interface SourceResult {
+  fields: Fields;
+  relations: Relations;
+  source: string;
+  backend: string;
+  is_personal: boolean;
+  is_deletable: boolean;
+}
+
+export interface DisplayColumn {
+  field: string | null;
+  title: string | null;
+  type: string | null;
+  default: string | null;
+  number_display: string | null;
+}
+export interface Display {
+  uuid: string;
+  tenant_uuid: string;
+  name: string;
+  columns: DisplayColumn[];
+}
+
+export interface ProfileService {
+  sources: { uuid: string }[];
+  options: Record<string, unknown>;
+}
+export interface Profile {
+  uuid: string;
+  tenant_uuid: string;
+  name: string;
+  display: { uuid: string } | null;
+  services: Record<string, ProfileService>;
+}
+
+export interface ListParams {
+  order?: string;
+  direction?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+  /** Case-insensitive substring of the name. */
+  search?: string;
+  /** Exact-match filters on searchable columns (uuid, name, backend). */
+  filters?: Record<string, string>;
+}
+export interface ListResult<T> {
+  total: number;
+  filtered: number;
+  items: T[];
+}
+
+/** A source as services see it: a handle on its sandboxed back-end. Every call has a host deadline. */
+export interface SourceHandle {
+  readonly config: SourceConfig;
+  search(term: string, args: CallArgs, deadline: number): Promise<SourceResult[]>;
+  firstMatch(exten: string, args: CallArgs, deadline: number): Promise<SourceResult | null>;
+  matchAll(extens: string[], args: CallArgs, deadline: number): Promise<Record<string, SourceResult>>;
+  list(uids: string[], args: CallArgs, deadline: number): Promise<SourceResult[]>;
+}
+
+export interface SourceRegistry {
+  /** The handle of a source, created on first use; null when the source does not exist. */
+  get(config: SourceConfig): SourceHandle;
+  /** Drops a source's sandbox (its config changed or it was deleted). */
+  invalidate(uuid: string): Promise<void>;
+  status(): SourceStatus[];
+}
+export interface SourceStatus {
+  uuid: string;
+  name: string;
+  backend: string;
+  state: 'starting' | 'ok' | 'backoff' | 'failed';
+  restarts: number;
+  last_error: string | null;
+}
+
+export type ServiceMap = Record<string, any>;
+
+/** A back-end as the host knows it, learnt from its module inside a sandbox (the host never imports it). */
+export interface BackendInfo {
+  name: string;
+  /** JSON schema of its own source fields, or null: then any extra field is accepted and stored. */
+  configSchema: Record<string, unknown> | null;
+}
+export interface BackendCatalog {
+  /** Enabled and installed back-ends, by name. */
+  list(): BackendInfo[];
+  get(name: string): BackendInfo | undefined;
+}
+
+/** Changes to stored resources, so caches (profiles, sources) drop stale entries. */
+export type ChangeKind = 'source' | 'display' | 'profile';
+export interface ChangeFeed {
+  publish(kind: ChangeKind, uuid: string): void;
+  subscribe(listener: (kind: ChangeKind, uuid: string) => void): () => void;
+}
+
+export interface ServiceLoadArgs {
+  config: Record<string, any>;
+  sources: SourceRegistry;
+  /** Every loaded service by name; look others up at call time, not at load. */
+  services: ServiceMap;
+  store: import('./storage/store.js').Store;
+  backends: BackendCatalog;
+  changes: ChangeFeed;
+  log: Logger;
+}
+export interface ServicePlugin {
+  load(args: ServiceLoadArgs): unknown;
+  unload?(): MaybeAsync<void>;
+}
+export interface ViewLoadArgs {
+  config: Record<string, any>;
+  services: ServiceMap;
+  app: FastifyInstance;
+  backends: BackendCatalog;
+  log: Logger;
+}
+export interface ViewPlugin {
+  load(args: ViewLoadArgs): MaybeAsync<void>;
+  unload?(): MaybeAsync<void>;
+}
+export type PluginClass<T> = new () => T;

@@ -1,0 +1,62 @@
+// The storage contract services use. One implementation (Kysely) serves SQLite and PostgreSQL.
+import type { Display, DisplayColumn, ListParams, ListResult, Profile, ProfileService, SourceConfig } from '../contracts.js';
+
+export interface DisplayInput {
+  name: string;
+  columns: DisplayColumn[];
+}
+export interface ProfileInput {
+  name: string;
+  display: { uuid: string } | null;
+  services: Record<string, ProfileService>;
+}
+/** A source body as received: common fields plus back-end specific ones. */
+export interface SourceInput {
+  name: string;
+  searched_columns: string[];
+  first_matched_columns: string[];
+  format_columns: Record<string, string>;
+  [extra: string]: unknown;
+}
+
+/**
+ * `tenants` arguments are the visible tenants of the request (spec §1.2); a resource outside them
+ * is "not found". Writes create the tenant row when missing.
+ * Errors: NotFoundError (404), ConflictError (409, duplicate name in tenant),
+ * InvalidReferenceError (400, profile pointing at a display/source of another tenant).
+ */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  tenants: {
+    ensure(uuid: string): Promise<void>;
+  };
+  displays: {
+    list(tenants: string[], params: ListParams): Promise<ListResult<Display>>;
+    get(tenants: string[], uuid: string): Promise<Display>;
+    create(tenant: string, input: DisplayInput): Promise<Display>;
+    update(tenants: string[], uuid: string, input: DisplayInput): Promise<void>;
+    delete(tenants: string[], uuid: string): Promise<void>;
+  };
+  profiles: {
+    list(tenants: string[], params: ListParams): Promise<ListResult<Profile>>;
+    get(tenants: string[], uuid: string): Promise<Profile>;
+    /** The profile with that name in exactly this tenant, or null. */
+    findByName(tenant: string, name: string): Promise<Profile | null>;
+    create(tenant: string, input: ProfileInput): Promise<Profile>;
+    update(tenants: string[], uuid: string, input: ProfileInput): Promise<void>;
+    delete(tenants: string[], uuid: string): Promise<void>;
+  };
+  sources: {
+    /** `backend` restricts to one back-end (the /backends/<b>/sources routes). order ∈ name, backend. */
+    list(tenants: string[], params: ListParams, backend?: string): Promise<ListResult<SourceConfig>>;
+    get(tenants: string[], uuid: string, backend?: string): Promise<SourceConfig>;
+    /** Several sources by uuid, any tenant; unknown uuids are left out. Order follows `uuids`. */
+    getMany(uuids: string[]): Promise<SourceConfig[]>;
+    create(tenant: string, backend: string, input: SourceInput): Promise<SourceConfig>;
+    update(tenants: string[], uuid: string, backend: string, input: SourceInput): Promise<SourceConfig>;
+    delete(tenants: string[], uuid: string, backend?: string): Promise<void>;
+  };
+  /** Runs pending migrations (safe to call on every start). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
