@@ -1,0 +1,90 @@
+// Displays: a named, ordered list of columns (spec §2.3).
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Display, ListParams, ListResult } from '../contracts.js';
+import { NotFoundError } from '../errors.js';
+import { normalizeColumn } from './codec.js';
+import { casefold, containsInsensitive, countRows, directionOf, emptyList, inTransaction, paginate, type Ctx } from './dialect.js';
+import type { DisplayInput, Store } from './store.js';
+import { ensureTenant } from './tenants.js';
+
+type DisplayRow = { uuid: string; tenant_uuid: string; name: string };
+
+export function displayRepository(ctx: Ctx): Store['displays'] {
+  return {
+    async list(tenants: string[], params: ListParams): Promise<ListResult<Display>> {
+      if (tenants.length === 0) return emptyList();
+      const visible = ctx.db.selectFrom('dird_display').where('tenant_uuid', 'in', tenants);
+      const { uuid, name } = params.filters ?? {};
+      const matching = visible
+        .$if(uuid !== undefined, (q) => q.where('uuid', '=', uuid!))
+        .$if(name !== undefined, (q) => q.where('name', '=', name!))
+        .$if(!!params.search, (q) => q.where(containsInsensitive(ctx.dialect, sql.ref('name'), params.search!)));
+      const direction = directionOf(params);
+      const page = paginate(ctx.dialect, matching.select(['uuid', 'tenant_uuid', 'name'])
+        .orderBy(casefold(ctx.dialect, sql.ref('name')), direction)
+        .orderBy('name', direction)
+        .orderBy('uuid'), params);
+      const [rows, total, filtered] = await Promise.all([page.execute(), countRows(visible), countRows(matching)]);
+      return { total, filtered, items: await withColumns(ctx, rows) };
+    },
+
+    async get(tenants: string[], uuid: string): Promise<Display> {
+      return (await withColumns(ctx, [await findRow(ctx, tenants, uuid)]))[0];
+    },
+
+    create(tenant: string, input: DisplayInput): Promise<Display> {
+      return inTransaction(ctx, async (trx) => {
+        await ensureTenant(trx, tenant);
+        const row = { uuid: randomUUID(), tenant_uuid: tenant, name: input.name };
+        await trx.db.insertInto('dird_display').values(row).execute();
+        await insertColumns(trx, row.uuid, input);
+        return (await withColumns(trx, [row]))[0];
+      });
+    },
+
+    update(tenants: string[], uuid: string, input: DisplayInput): Promise<void> {
+      return inTransaction(ctx, async (trx) => {
+        await findRow(trx, tenants, uuid);
+        await trx.db.updateTable('dird_display').set({ name: input.name }).where('uuid', '=', uuid).execute();
+        await trx.db.deleteFrom('dird_display_column').where('display_uuid', '=', uuid).execute();
+        await insertColumns(trx, uuid, input);
+      });
+    },
+
+    async delete(tenants: string[], uuid: string): Promise<void> {
+      if (tenants.length === 0) throw new NotFoundError('displays', uuid);
+      const result = await ctx.db.deleteFrom('dird_display')
+        .where('uuid', '=', uuid).where('tenant_uuid', 'in', tenants).executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) throw new NotFoundError('displays', uuid);
+    },
+  };
+}
+
+async function findRow(ctx: Ctx, tenants: string[], uuid: string): Promise<DisplayRow> {
+  const row = tenants.length === 0 ? undefined : await ctx.db.selectFrom('dird_display')
+    .select(['uuid', 'tenant_uuid', 'name'])
+    .where('uuid', '=', uuid).where('tenant_uuid', 'in', tenants)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('displays', uuid);
+  return row;
+}
+
+async function insertColumns(ctx: Ctx, displayUuid: string, input: DisplayInput): Promise<void> {
+  if (input.columns.length === 0) return;
+  await ctx.db.insertInto('dird_display_column').values(input.columns.map((column, position) => ({
+    uuid: randomUUID(), display_uuid: displayUuid, position, ...normalizeColumn(column),
+  }))).execute();
+}
+
+async function withColumns(ctx: Ctx, rows: DisplayRow[]): Promise<Display[]> {
+  if (rows.length === 0) return [];
+  const columns = await ctx.db.selectFrom('dird_display_column')
+    .select(['display_uuid', 'field', 'title', 'type', 'default', 'number_display'])
+    .where('display_uuid', 'in', rows.map((r) => r.uuid))
+    .orderBy('display_uuid').orderBy('position')
+    .execute();
+  const byDisplay = new Map(rows.map((r) => [r.uuid, [] as Display['columns']]));
+  for (const { display_uuid, ...column } of columns) byDisplay.get(display_uuid)?.push(normalizeColumn(column));
+  return rows.map((r) => ({ uuid: r.uuid, tenant_uuid: r.tenant_uuid, name: r.name, columns: byDisplay.get(r.uuid)! }));
+}

@@ -1,0 +1,90 @@
+// Opens the database named by `db_uri` and returns the Store over it, schema migrated.
+//   sqlite:/abs/path · sqlite:relative/path (from cwd) · sqlite::memory: · postgresql://… / postgres://…
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { SQLITE_CASEFOLD, type Ctx, type SqlDialect } from './dialect.js';
+import { displayRepository } from './displays.js';
+import { migrateToLatest } from './migrations.js';
+import { profileRepository } from './profiles.js';
+import type { Database } from './schema.js';
+import { sourceRepository } from './sources.js';
+import type { Store } from './store.js';
+import { ensureTenant } from './tenants.js';
+
+const POOL_SIZE = 10;
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+/** Bounds both connecting and waiting for a free pooled connection. */
+const PG_CONNECT_TIMEOUT_MS = 15000;
+
+export type DbTarget = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; uri: string };
+
+/** Reads a db_uri; a relative SQLite path is resolved from the working directory. */
+export function parseDbUri(dbUri: string): DbTarget {
+  if (/^postgres(ql)?:\/\//.test(dbUri)) return { dialect: 'postgres', uri: dbUri };
+  if (dbUri.startsWith('sqlite:')) {
+    let path = dbUri.slice('sqlite:'.length);
+    if (path.startsWith('///')) path = path.slice(3); // SQLAlchemy style: sqlite:///rel, sqlite:////abs
+    if (path === ':memory:') return { dialect: 'sqlite', path };
+    if (path === '') throw new Error('db_uri "sqlite:" names no file');
+    return { dialect: 'sqlite', path: resolve(process.cwd(), path) };
+  }
+  throw new Error(`unsupported db_uri "${dbUri.replace(/\/\/[^@/]*@/, '//***@')}": expected sqlite:<path> or postgresql://…`);
+}
+
+function sqliteDialect(path: string): Dialect {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new SqliteDatabase(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  database.function(SQLITE_CASEFOLD, { deterministic: true },
+    (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value) as string | null);
+  return new SqliteDialect({ database });
+}
+
+function postgresDialect(uri: string, log?: Logger): Dialect {
+  const pool = new pg.Pool({ connectionString: uri, max: POOL_SIZE, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', (err) => log?.warn({ err }, 'database connection lost'));
+  return new PostgresDialect({ pool });
+}
+
+export class SqlStore implements Store {
+  readonly tenants: Store['tenants'];
+  readonly displays: Store['displays'];
+  readonly profiles: Store['profiles'];
+  readonly sources: Store['sources'];
+
+  constructor(readonly db: Kysely<Database>, readonly dialect: SqlDialect, private readonly log?: Logger) {
+    const ctx: Ctx = { db, dialect };
+    this.tenants = { ensure: (uuid) => ensureTenant(ctx, uuid) };
+    this.displays = displayRepository(ctx);
+    this.profiles = profileRepository(ctx);
+    this.sources = sourceRepository(ctx);
+  }
+
+  migrate(): Promise<void> {
+    return migrateToLatest(this.db, this.dialect, this.log);
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}
+
+export async function openStore(dbUri: string, log?: Logger): Promise<SqlStore> {
+  const target = parseDbUri(dbUri);
+  const dialect = target.dialect === 'sqlite' ? sqliteDialect(target.path) : postgresDialect(target.uri, log);
+  const store = new SqlStore(new Kysely<Database>({ dialect }), target.dialect, log);
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  return store;
+}
