@@ -1,13 +1,15 @@
-// Entry of every back-end worker (a piscina task handler). Importing this file never throws: the back-end
-// is loaded in the background and a load failure is answered to each call, so piscina never sees a worker
-// die during bootstrap (which would stop it from ever replacing workers of the pool).
+// Entry of every back-end worker. Importing this file never throws: the back-end is loaded in the
+// background and a load failure is answered to each call, so piscina never sees a worker die during
+// bootstrap (which would stop it from ever replacing workers of the pool).
+// Calls arrive in batches on the `calls` channel; each is answered as soon as it is done.
 import { MessageChannel, parentPort, threadId } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import * as comlink from 'comlink';
 import { nodeEndpoint } from '../src/comlink-node.js';
 import Piscina from 'piscina';
 import type { Backend, BackendModule, Fields, HostCapabilities, AsyncCapabilities, SourceResult } from '../src/contracts.js';
-import type { SandboxCall, SandboxReply, WorkerBoot, WorkerEvent } from '../src/protocol.js';
+import { BatchingPort } from '../src/batching-port.js';
+import type { CallEnvelope, ReplyEnvelope, SandboxCall, SandboxReply, WorkerBoot, WorkerEvent } from '../src/protocol.js';
 import { makeResultBuilder } from '../src/result.js';
 
 const boot = Piscina.workerData as WorkerBoot;
@@ -19,10 +21,16 @@ function post(event: WorkerEvent, transfer: any[] = []) {
 // Heartbeats let the host see a blocked event loop (a busy back-end) and terminate this thread.
 setInterval(() => post({ dird: 'beat', threadId }), boot.heartbeatMs).unref();
 
-const channel = new MessageChannel();
-post({ dird: 'hello', threadId, capabilities: channel.port2 }, [channel.port2]);
-const host = comlink.wrap<HostCapabilities>(nodeEndpoint(channel.port1)) as unknown as AsyncCapabilities<HostCapabilities>;
-channel.port1.unref();
+const capabilities = new MessageChannel();
+const calls = new MessageChannel();
+post({ dird: 'hello', threadId, calls: calls.port2, capabilities: capabilities.port2 }, [calls.port2, capabilities.port2]);
+const host = comlink.wrap<HostCapabilities>(nodeEndpoint(capabilities.port1)) as unknown as AsyncCapabilities<HostCapabilities>;
+capabilities.port1.unref();
+
+const replies = new BatchingPort<ReplyEnvelope>(calls.port1);
+calls.port1.on('message', (batch: CallEnvelope[]) => {
+  for (const { id, call } of batch) void serve(call).then((reply) => replies.send({ id, reply }));
+});
 
 interface Loaded {
   backend: Backend;
@@ -76,7 +84,8 @@ async function firstMatchEach(backend: Backend, extens: string[], args: any): Pr
   return out;
 }
 
-export default async function handle(task: SandboxCall): Promise<SandboxReply> {
+/** Answers one call; also the piscina task handler, so a call may be run as a plain piscina task too. */
+export default async function serve(task: SandboxCall): Promise<SandboxReply> {
   let loaded: Loaded;
   try {
     loaded = await loading;

@@ -1,6 +1,8 @@
 // The one protocol between the host and a back-end's sandbox (a worker thread of its source's pool).
-// Calls and replies travel as piscina tasks; worker events (hello, heartbeat) over the worker's parentPort;
-// host capabilities (HostCapabilities) over a comlink channel the worker opens in its hello.
+// piscina owns the workers (spawn, replace, env, heap cap). Each worker opens two channels in its hello:
+// `calls`, where calls and replies travel in batches (one postMessage per event-loop turn, each call
+// answered as soon as it is done), and `capabilities`, where comlink serves HostCapabilities.
+// Heartbeats travel over the worker's parentPort.
 import type { MessagePort } from 'node:worker_threads';
 import type { CallArgs, SourceConfig } from './contracts.js';
 
@@ -26,8 +28,17 @@ export interface WorkerBoot {
   heartbeatMs: number;
 }
 
+export interface CallEnvelope {
+  id: number;
+  call: SandboxCall;
+}
+export interface ReplyEnvelope {
+  id: number;
+  reply: SandboxReply;
+}
+
 export type WorkerEvent =
-  | { dird: 'hello'; threadId: number; capabilities: MessagePort }
+  | { dird: 'hello'; threadId: number; calls: MessagePort; capabilities: MessagePort }
   | { dird: 'beat'; threadId: number };
 
 export function isWorkerEvent(message: unknown): message is WorkerEvent {

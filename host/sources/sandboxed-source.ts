@@ -1,34 +1,29 @@
-// One source's sandbox: a piscina pool running its back-end, and everything that keeps it alive —
-// host-side deadlines, heartbeat watchdog, crash detection, restart with exponential backoff, and a
-// crash-loop breaker that marks the source failed and retries it later.
+// One source's sandbox: a piscina pool of workers running its back-end, and everything that keeps it
+// alive — host-side deadlines, a heartbeat watchdog, crash detection, restart with exponential backoff,
+// and a crash-loop breaker that marks the source failed and retries it later.
 import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
 import * as comlink from 'comlink';
-import { nodeEndpoint } from '../../src/comlink-node.js';
 import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
+import { nodeEndpoint } from '../../src/comlink-node.js';
 import type { CallArgs, HostCapabilities, LogLevel, SourceConfig, SourceHandle, SourceResult, SourceStatus } from '../../src/contracts.js';
-import { isWorkerEvent, type SandboxCall, type SandboxReply, type WorkerBoot, type WorkerEvent } from '../../src/protocol.js';
+import { isWorkerEvent, type SandboxCall, type WorkerBoot, type WorkerEvent } from '../../src/protocol.js';
 import { SourceCallError } from './errors.js';
 import { workerEnv, type SandboxSettings } from './settings.js';
+import { WorkerLink } from './worker-link.js';
 
 const workerFile = fileURLToPath(new URL('../../sandbox/worker.js', import.meta.url));
 const logLevels = new Set<LogLevel>(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
 
-interface Thread {
-  worker: Worker;
-  lastBeat: number;
-}
-
 export class SandboxedSource implements SourceHandle {
   private state: SourceStatus['state'] = 'starting';
   private pool: Piscina | null = null;
-  private readonly threads = new Map<number, Thread>();
+  private readonly links = new Map<number, WorkerLink>();
+  private linkWaiters: Array<() => void> = [];
   private crashTimes: number[] = [];
   private consecutiveCrashes = 0;
   private restarts = 0;
   private lastError: string | null = null;
-  private hungCalls = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private closed = false;
@@ -73,14 +68,16 @@ export class SandboxedSource implements SourceHandle {
     const pool = this.pool;
     this.pool = null;
     if (!pool) return;
-    await Promise.race([pool.run({ op: 'unload' } satisfies SandboxCall).catch(() => {}), delay(1000)]);
+    const unloads = [...this.links.values()].map((link) => link.call({ op: 'unload' }).reply);
+    await Promise.race([Promise.all(unloads), delay(1000)]);
+    this.failLinks('source closed');
     await pool.destroy().catch(() => {});
   }
 
   private start(): void {
     if (this.closed) return;
     this.state = 'starting';
-    const { pool_size, concurrent_calls, heap_mb, stall_timeout } = this.settings;
+    const { pool_size, heap_mb, stall_timeout } = this.settings;
     const boot: WorkerBoot = {
       backend: this.config.backend,
       modulePath: this.modulePath,
@@ -92,10 +89,8 @@ export class SandboxedSource implements SourceHandle {
       filename: workerFile,
       minThreads: pool_size,
       maxThreads: pool_size,
-      concurrentTasksPerWorker: concurrent_calls,
       idleTimeout: Number.MAX_SAFE_INTEGER,
-      maxQueue: pool_size * concurrent_calls * 64,
-      // Keep the worker's event loop running between tasks: heartbeats, timers and sockets need it.
+      // Keep the worker's event loop running between calls: heartbeats, timers and sockets need it.
       atomics: 'disabled',
       env: workerEnv(),
       execArgv: [],
@@ -103,50 +98,56 @@ export class SandboxedSource implements SourceHandle {
       workerData: boot,
     });
     pool.on('message', (message: unknown) => isWorkerEvent(message) && this.onWorkerEvent(pool, message));
-    pool.on('error', (error: Error) => this.log.warn({ source: this.config.name, err: error }, 'sandbox pool error'));
+    pool.on('error', (error: Error) => this.log.warn({ err: error }, 'sandbox pool error'));
     this.pool = pool;
-    this.watchdog = setInterval(() => this.checkHeartbeats(pool), boot.heartbeatMs).unref();
+    this.watchdog = setInterval(() => this.checkHeartbeats(), boot.heartbeatMs).unref();
   }
 
   private onWorkerEvent(pool: Piscina, event: WorkerEvent): void {
     if (pool !== this.pool) return;
     if (event.dird === 'beat') {
-      const thread = this.threads.get(event.threadId);
-      if (thread) thread.lastBeat = Date.now();
+      const link = this.links.get(event.threadId);
+      if (link) link.lastBeat = Date.now();
       return;
     }
     comlink.expose(this.capabilities, nodeEndpoint(event.capabilities as any));
     event.capabilities.unref();
     const worker = pool.threads.find((candidate) => candidate.threadId === event.threadId);
     if (!worker) return;
-    this.threads.set(event.threadId, { worker, lastBeat: Date.now() });
+    const link = new WorkerLink(worker, event.calls);
+    this.links.set(event.threadId, link);
     worker.on('error', (error: any) => {
       this.lastError = error?.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'worker ran out of memory' : String(error?.message ?? error);
     });
     worker.once('exit', (code) => {
-      this.threads.delete(event.threadId);
-      if (pool === this.pool) this.onCrash(pool, this.lastError ?? `worker exited with code ${code}`);
+      this.links.delete(event.threadId);
+      const reason = this.lastError ?? `worker exited with code ${code}`;
+      link.failAll(reason);
+      if (pool === this.pool) this.onCrash(pool, reason);
     });
+    const waiters = this.linkWaiters;
+    this.linkWaiters = [];
+    waiters.forEach((wake) => wake());
   }
 
-  private checkHeartbeats(pool: Piscina): void {
+  /** A worker whose event loop stopped beating (a busy loop) is terminated; its exit counts as a crash. */
+  private checkHeartbeats(): void {
     const stalledSince = Date.now() - this.settings.stall_timeout * 1000;
-    for (const [threadId, thread] of this.threads) {
-      if (thread.lastBeat >= stalledSince) continue;
-      this.threads.delete(threadId);
+    for (const [threadId, link] of this.links) {
+      if (link.lastBeat >= stalledSince) continue;
+      this.links.delete(threadId);
       this.lastError = `worker blocked for more than ${this.settings.stall_timeout} s; terminated`;
-      this.log.warn({ source: this.config.name, threadId }, this.lastError);
-      void thread.worker.terminate();
+      this.log.warn({ threadId }, this.lastError);
+      link.failAll(this.lastError);
+      void link.worker.terminate();
     }
-    void pool;
   }
 
   private onCrash(pool: Piscina, reason: string): void {
     if (pool !== this.pool || this.closed) return;
     this.pool = null;
     this.clearTimers();
-    this.threads.clear();
-    this.hungCalls = 0;
+    this.failLinks(reason);
     void pool.destroy().catch(() => {});
     this.restarts += 1;
     this.lastError = reason;
@@ -157,12 +158,12 @@ export class SandboxedSource implements SourceHandle {
       this.state = 'failed';
       this.crashTimes = [];
       wait = this.settings.failed_retry;
-      this.log.error({ source: this.config.name, reason, retry_in_s: wait }, 'source failed: crash loop; will retry');
+      this.log.error({ reason, retry_in_s: wait }, 'source failed: crash loop; will retry');
     } else {
       this.state = 'backoff';
       wait = Math.min(this.settings.restart_backoff_initial * 2 ** this.consecutiveCrashes, this.settings.restart_backoff_max);
       this.consecutiveCrashes += 1;
-      this.log.warn({ source: this.config.name, reason, restart_in_s: wait }, 'source sandbox crashed; restarting');
+      this.log.warn({ reason, restart_in_s: wait }, 'source sandbox crashed; restarting');
     }
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
@@ -170,30 +171,24 @@ export class SandboxedSource implements SourceHandle {
     }, wait * 1000).unref();
   }
 
-  private async run(task: SandboxCall, deadline: number): Promise<unknown> {
+  private async run(call: SandboxCall, deadline: number): Promise<unknown> {
     const pool = this.pool;
     if (!pool) {
       throw new SourceCallError(this.config.name, 'unavailable', this.state === 'failed' ? 'failed, retrying later' : 'restarting');
     }
-    const hard = Date.now() + this.settings.call_timeout * 1000;
-    const running = pool.run(task) as Promise<SandboxReply>;
-    let reply: SandboxReply | 'timeout';
+    const until = Math.min(deadline, Date.now() + this.settings.call_timeout * 1000);
+    const link = this.leastBusyLink() ?? (await this.waitForLink(until));
+    if (!link) throw new SourceCallError(this.config.name, 'timeout', 'sandbox not ready before the deadline');
+    if (link.inFlight >= this.settings.max_in_flight) throw new SourceCallError(this.config.name, 'unavailable', 'overloaded');
+    const { id, reply: answer } = link.call(call);
     let timer: NodeJS.Timeout | undefined;
-    try {
-      reply = await Promise.race([
-        running,
-        new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(resolve, Math.max(0, Math.min(deadline, hard) - Date.now()), 'timeout');
-        }),
-      ]);
-    } catch (error: any) {
-      throw new SourceCallError(this.config.name, 'crashed', String(error?.message ?? error));
-    } finally {
-      clearTimeout(timer);
-    }
+    const reply = await Promise.race([
+      answer,
+      new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, Math.max(0, until - Date.now()), 'timeout'))),
+    ]);
+    clearTimeout(timer);
     if (reply === 'timeout') {
-      running.catch(() => {});
-      if (deadline >= hard) this.noteHungCall(pool, running);
+      link.forget(id);
       throw new SourceCallError(this.config.name, 'timeout', 'no answer before the deadline');
     }
     if (reply.ok) {
@@ -201,6 +196,7 @@ export class SandboxedSource implements SourceHandle {
       this.consecutiveCrashes = 0;
       return reply.value;
     }
+    if (reply.phase === 'crash') throw new SourceCallError(this.config.name, 'crashed', reply.error);
     if (reply.phase === 'load') {
       this.onCrash(pool, `load failed: ${reply.error}`);
       throw new SourceCallError(this.config.name, 'unavailable', `load failed: ${reply.error}`);
@@ -208,13 +204,26 @@ export class SandboxedSource implements SourceHandle {
     throw new SourceCallError(this.config.name, 'backend', reply.error);
   }
 
-  /** Calls that never return hold a slot of their worker; when all slots hang, recycle the pool. */
-  private noteHungCall(pool: Piscina, running: Promise<unknown>): void {
-    this.hungCalls += 1;
-    running.finally(() => (this.hungCalls = Math.max(0, this.hungCalls - 1))).catch(() => {});
-    if (this.hungCalls >= this.settings.pool_size * this.settings.concurrent_calls) {
-      this.onCrash(pool, 'every call slot is hung');
-    }
+  private leastBusyLink(): WorkerLink | null {
+    let best: WorkerLink | null = null;
+    for (const link of this.links.values()) if (!best || link.inFlight < best.inFlight) best = link;
+    return best;
+  }
+
+  /** A call made while the pool is starting waits for its first worker, never past its deadline. */
+  private waitForLink(until: number): Promise<WorkerLink | null> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(null), Math.max(0, until - Date.now()));
+      this.linkWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(this.leastBusyLink());
+      });
+    });
+  }
+
+  private failLinks(reason: string): void {
+    for (const link of this.links.values()) link.failAll(reason);
+    this.links.clear();
   }
 
   private clearTimers(): void {
@@ -225,5 +234,5 @@ export class SandboxedSource implements SourceHandle {
 }
 
 function delay(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -3,7 +3,7 @@ import type { SourceConfig } from '../../src/contracts.js';
 
 export interface SandboxSettings {
   pool_size: number;
-  concurrent_calls: number;
+  max_in_flight: number;
   heap_mb: number;
   stall_timeout: number;
   call_timeout: number;

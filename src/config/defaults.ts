@@ -68,7 +68,8 @@ export const defaults = {
   /** Sandbox of back-ends: defaults for every source, `sources.<name or uuid>` overrides. */
   sandbox: {
     pool_size: 1,
-    concurrent_calls: 16,
+    /** Calls in flight per worker past which new calls are refused at once (bounded memory). */
+    max_in_flight: 1000,
     heap_mb: 256,
     /** A worker whose event loop is blocked this long is terminated (the hard deadline). */
     stall_timeout: 5,

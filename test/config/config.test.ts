@@ -36,7 +36,7 @@ t.test('unknown keys are warned about, never fatal', async (t) => {
   writeFileSync(conf, 'frobnicate: 1\nrest_api: {port: 9, speed: fast}\nservices: {anything: {goes: here}}\n');
   const { config, warnings } = loadConfig(parseCommandLine(['-c', conf]));
   t.equal(config.rest_api.port, 9);
-  t.match(warnings, [/"frobnicate"/, /"rest_api\.speed"/]);
+  t.match([...warnings].sort(), [/"frobnicate"/, /"rest_api\.speed"/]);
   t.equal(warnings.length, 2, 'free-form sections (services) are not warned about');
 });
 

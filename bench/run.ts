@@ -1,0 +1,199 @@
+// `npm run bench`: the figures of the README's performance section, measured in one run on 127.0.0.1.
+// The load generator shares the machine's cores with the server: compare ratios, not absolute rates.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pino from 'pino';
+import { packageRoot } from '../src/config/load.js';
+import type { SourceConfig } from '../src/contracts.js';
+import { makeResultBuilder } from '../src/result.js';
+import { SandboxedSource } from '../host/sources/sandboxed-source.js';
+import { defaults } from '../src/config/defaults.js';
+import { drive, percentiles } from './load.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = 32;
+const CONTACTS = 100_000;
+const TOKEN = 'bench-token';
+const TENANT = '00000000-0000-4000-8000-0000000000be';
+const USER = '00000000-0000-4000-8000-0000000000bf';
+
+const work = mkdtempSync(join(tmpdir(), 'dird-bench-'));
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
+const number = (i: number) => String(33100000000 + i);
+
+function writeContacts(): string {
+  const file = join(work, 'contacts.csv');
+  const rows = ['id,firstname,lastname,number'];
+  for (let i = 0; i < CONTACTS; i++) rows.push(`${i},First${i},Last${i},${number(i)}`);
+  writeFileSync(file, rows.join('\n') + '\n');
+  return file;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function start(args: string[], readyLine: RegExp): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk) => {
+      seen += chunk;
+      if (readyLine.test(seen)) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}: ${seen.slice(-500)}`)));
+  });
+}
+
+async function stop(child: ChildProcess) {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function api(base: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(base + path, {
+    method,
+    headers: { 'X-Auth-Token': TOKEN, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function bareFastify() {
+  const port = await freePort();
+  const child = await start([join(packageRoot, 'dist/bench/hello-server.js'), String(port)], /http:/);
+  const figures = await drive(`http://127.0.0.1:${port}/hello`, { seconds: SECONDS, connections: CONNECTIONS });
+  await stop(child);
+  return figures;
+}
+
+async function startDird() {
+  const port = await freePort();
+  const config = join(work, 'config.yml');
+  writeFileSync(config, JSON.stringify({
+    rest_api: { listen: '127.0.0.1', port },
+    db_uri: `sqlite:${join(work, 'dird.sqlite')}`,
+    log_level: 'warning',
+    auth: {
+      static_tokens: { [TOKEN]: { user_uuid: USER, tenant_uuid: TENANT, acl: ['dird.#'] } },
+      static_tenants: [{ uuid: TENANT, name: 'bench', parent_uuid: null }],
+    },
+    plugin_paths: [join(packageRoot, 'bench/plugins')],
+  }));
+  const child = spawn(process.execPath, [join(packageRoot, 'dist/host/main.js'), '-c', config], { stdio: 'inherit' });
+  children.push(child);
+  const base = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (await fetch(`${base}/0.1/status`, { headers: { 'X-Auth-Token': TOKEN } }).then((r) => r.ok, () => false)) return { child, base };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('dird did not become ready in 30 s');
+}
+
+async function reverseUnderLoad(base: string, file: string) {
+  const display = await api(base, 'POST', '/0.1/displays', { name: 'bench', columns: [{ title: 'Name', field: 'name' }] });
+  const csv = await api(base, 'POST', '/0.1/backends/csv/sources', {
+    name: 'contacts', file, unique_column: 'id', searched_columns: ['lastname'], first_matched_columns: ['number'],
+    format_columns: { name: '{firstname} {lastname}', reverse: '{firstname} {lastname}' },
+  });
+  await api(base, 'POST', '/0.1/profiles', {
+    name: 'bench', display: { uuid: display.uuid },
+    services: { reverse: { sources: [{ uuid: csv.uuid }], options: { timeout: 1 } } },
+  });
+  const check = await api(base, 'GET', `/0.1/directories/reverse/bench/${USER}?exten=${number(4242)}`);
+  if (check.display !== 'First4242 Last4242') throw new Error(`reverse answered ${JSON.stringify(check)}`);
+  const paths = Array.from({ length: 1000 }, (_, i) => `/0.1/directories/reverse/bench/${USER}?exten=${number((i * 97) % CONTACTS)}`);
+  return drive(base, { seconds: SECONDS, connections: CONNECTIONS, paths, headers: { 'X-Auth-Token': TOKEN } });
+}
+
+async function fanOut(base: string) {
+  const sources = [];
+  for (let i = 0; i < 5; i++) {
+    const source = await api(base, 'POST', '/0.1/backends/bench_slow/sources', { name: `slow${i}`, delay_ms: 50, searched_columns: ['name'] });
+    sources.push({ uuid: source.uuid });
+  }
+  const display = await api(base, 'POST', '/0.1/displays', { name: 'fanout', columns: [{ title: 'Name', field: 'name' }] });
+  await api(base, 'POST', '/0.1/profiles', {
+    name: 'fanout', display: { uuid: display.uuid }, services: { lookup: { sources, options: { timeout: 2 } } },
+  });
+  const samples: number[] = [];
+  for (let i = 0; i < 105; i++) {
+    const started = performance.now();
+    const body = await api(base, 'GET', '/0.1/directories/lookup/fanout?term=x');
+    if (body.results.length !== 5) throw new Error(`fan-out answered ${body.results.length} results`);
+    if (i >= 5) samples.push(performance.now() - started);
+  }
+  return percentiles(samples);
+}
+
+/** The same firstMatch on the same csv, called in process and through a sandbox. */
+async function workerHop(file: string) {
+  const source: SourceConfig = {
+    uuid: 'hop', tenant_uuid: TENANT, name: 'hop', backend: 'csv', file, separator: ',', unique_column: 'id',
+    searched_columns: [], first_matched_columns: ['number'], format_columns: { reverse: '{firstname} {lastname}' },
+  };
+  const modulePath = join(packageRoot, 'dist/plugins/backends/csv/index.js');
+  const Csv = (await import(pathToFileURL(modulePath).href)).default;
+  const direct = new Csv();
+  await direct.load({ config: source, main_config: {}, host: { log: async () => {} } });
+  const build = makeResultBuilder({ source });
+  const args = { token: null, user_uuid: null, xivo_user_uuid: null, tenant_uuid: null };
+  const sandboxed = new SandboxedSource(source, modulePath, { ...defaults.sandbox }, {}, pino({ level: 'silent' }));
+  const far = () => Date.now() + 5000;
+  await sandboxed.firstMatch(number(1), args, far());
+  await direct.firstMatch(number(1), args);
+  const time = async (call: (exten: string) => Promise<unknown>) => {
+    const samples: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const started = performance.now();
+      await call(number(i));
+      samples.push((performance.now() - started) * 1000);
+    }
+    return percentiles(samples);
+  };
+  const inProcess = await time(async (exten) => build((await direct.firstMatch(exten, args))!));
+  const throughSandbox = await time((exten) => sandboxed.firstMatch(exten, args, far()));
+  await sandboxed.close();
+  return { inProcess, throughSandbox };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main() {
+  console.log(`dird bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${SECONDS} s per load, ${CONNECTIONS} connections`);
+  const file = writeContacts();
+  const hello = await bareFastify();
+  console.log(`bare fastify hello:             ${fmt(hello.rps)} req/s  p50 ${hello.p50} ms  p99 ${hello.p99} ms`);
+  const dird = await startDird();
+  const reverse = await reverseUnderLoad(dird.base, file);
+  console.log(`reverse, 100k-contact csv:      ${fmt(reverse.rps)} req/s  p50 ${reverse.p50} ms  p99 ${reverse.p99} ms  errors ${reverse.errors + reverse.non2xx}`);
+  console.log(`  ratio to bare fastify:        ${fmt((reverse.rps / hello.rps) * 100, 1)} %  (target ≥ 80 %)`);
+  const fan = await fanOut(dird.base);
+  console.log(`lookup over 5 × 50 ms sources:  p50 ${fmt(fan.p50, 1)} ms  p99 ${fmt(fan.p99, 1)} ms  (target p50 ≤ 70 ms; sequential would be 250 ms)`);
+  await stop(dird.child);
+  const hop = await workerHop(file);
+  console.log(`csv firstMatch in process:      p50 ${fmt(hop.inProcess.p50, 1)} µs  p99 ${fmt(hop.inProcess.p99, 1)} µs`);
+  console.log(`csv firstMatch through sandbox: p50 ${fmt(hop.throughSandbox.p50, 1)} µs  p99 ${fmt(hop.throughSandbox.p99, 1)} µs`);
+  console.log(`  worker hop adds:              p50 ${fmt(hop.throughSandbox.p50 - hop.inProcess.p50, 1)} µs`);
+}
+
+try {
+  await main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
