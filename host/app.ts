@@ -104,13 +104,13 @@ async function instantiate<T>(entry: PluginEntry, log: Logger): Promise<T | null
 
 /** wazo-dird parses POST/PUT/PATCH bodies as JSON whatever their Content-Type (spec §1.3). */
 function acceptJsonWhateverTheContentType(app: FastifyInstance) {
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(Object.assign(new Error('The browser (or proxy) sent a request that this server could not understand.'), { statusCode: 400 }), undefined);
-    }
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    if (String(body).trim() === '') return done(null, undefined);
+    parseJson(request, body as string, (error: Error | null, value?: unknown) => {
+      if (error) return done(Object.assign(error, { statusCode: 400 }), undefined);
+      done(null, value);
+    });
   });
 }
