@@ -1,5 +1,4 @@
 // Builds a dird: store, plugins, sandboxed sources, auth, and the fastify app serving the views.
-import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import { pathToFileURL } from 'node:url';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -11,6 +10,7 @@ import type { Store } from '../src/storage/store.js';
 import { authPlugin } from './auth/plugin.js';
 import { createAuthProvider, type AuthProvider } from './auth/provider.js';
 import { createChangeFeed } from './changes.js';
+import { serveCors } from './http/cors.js';
 import { errorHandler } from './http/error-handler.js';
 import { discoverPlugins, type PluginEntry } from './plugins/discovery.js';
 import { buildCatalog } from './sources/catalog.js';
@@ -45,7 +45,7 @@ export async function createDird(config: Record<string, any>, log: Logger): Prom
   app.setErrorHandler(errorHandler);
   acceptJsonWhateverTheContentType(app);
   if (config.rest_api?.cors?.enabled) {
-    await app.register(cors, { origin: '*', allowedHeaders: config.rest_api.cors.allow_headers });
+    serveCors(app, config.rest_api.cors.allow_headers ?? []);
   }
   await app.register(swagger, {
     openapi: { info: { title: 'dird', description: 'wazo-dird compatible directory API', version: '0.1' } },

@@ -19,6 +19,8 @@ export interface AuthStatus {
 export interface AuthProvider {
   /** Does `token` grant `acl` (and, when given, access to `tenant`)? */
   check(token: string, acl: string, tenant?: string): Promise<CheckResult>;
+  /** The answer of check() when it is known without I/O (static tokens, cached grants), else undefined. */
+  knownCheck(token: string, acl: string, tenant?: string): CheckResult | undefined;
   tokenInfo(token: string): Promise<TokenInfo>;
   /** May `token` act in `tenant` (its own tenant or a descendant)? */
   tenantAllowed(token: string, tenant: string): Promise<boolean>;

@@ -66,10 +66,15 @@ export class WazoAuthProvider implements AuthProvider {
     this.schedule(0);
   }
 
-  async check(token: string, acl: string, tenant?: string): Promise<CheckResult> {
+  knownCheck(token: string, acl: string, tenant?: string): CheckResult | undefined {
     if (!token) return NOT_FOUND;
+    return this.checks.get(`${token}\n${acl}\n${tenant ?? ''}`) ? ALLOWED : undefined;
+  }
+
+  async check(token: string, acl: string, tenant?: string): Promise<CheckResult> {
+    const known = this.knownCheck(token, acl, tenant);
+    if (known) return known;
     const key = `${token}\n${acl}\n${tenant ?? ''}`;
-    if (this.checks.get(key)) return ALLOWED;
     return this.once(key, async () => {
       const result = await this.headToken(token, acl, tenant);
       if (result.ok) this.checks.set(key, true);

@@ -41,6 +41,10 @@ function spying(provider: AuthProvider): { provider: AuthProvider; acls: string[
         acls.push(acl);
         return provider.check(token, acl, tenant);
       },
+      knownCheck: (token: string, acl: string, tenant?: string) => {
+        acls.push(acl);
+        return provider.knownCheck(token, acl, tenant);
+      },
     }),
   };
 }

@@ -73,3 +73,23 @@ for (const database of databases) {
     });
   });
 }
+
+t.test('CORS for browsers: any origin, preflight answered without a token', async (t) => {
+  const dird = await startDird();
+  t.teardown(() => dird.close());
+  const preflight = await fetch(`${dird.url}/0.1/displays`, {
+    method: 'OPTIONS',
+    headers: { Origin: 'https://portal.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-auth-token' },
+  });
+  t.equal(preflight.status, 204);
+  t.equal(preflight.headers.get('access-control-allow-origin'), '*');
+  t.match(preflight.headers.get('access-control-allow-headers'), /X-Auth-Token/);
+  t.match(preflight.headers.get('access-control-allow-methods'), /POST/);
+  const browser = await fetch(`${dird.url}/0.1/status`, { headers: { Origin: 'https://portal.example', 'X-Auth-Token': tokens.admin } });
+  t.equal(browser.headers.get('access-control-allow-origin'), '*');
+  const server = await fetch(`${dird.url}/0.1/status`, { headers: { 'X-Auth-Token': tokens.admin } });
+  t.equal(server.headers.get('access-control-allow-origin'), null, 'no CORS headers without an Origin');
+  const denied = await fetch(`${dird.url}/0.1/status`, { headers: { Origin: 'https://portal.example' } });
+  t.equal(denied.status, 401);
+  t.equal(denied.headers.get('access-control-allow-origin'), '*', 'errors carry CORS headers too');
+});
