@@ -27,7 +27,10 @@ post({ dird: 'hello', threadId, calls: calls.port2, capabilities: capabilities.p
 const host = comlink.wrap<HostCapabilities>(nodeEndpoint(capabilities.port1)) as unknown as AsyncCapabilities<HostCapabilities>;
 capabilities.port1.unref();
 
-const replies = new BatchingPort<ReplyEnvelope>(calls.port1);
+const replies = new BatchingPort<ReplyEnvelope>(calls.port1, ({ id }, error: any) => ({
+  id,
+  reply: { ok: false, phase: 'call', error: `the back-end answered something that cannot be sent: ${error?.message ?? error}` },
+}));
 calls.port1.on('message', (batch: CallEnvelope[]) => {
   for (const { id, call } of batch) void serve(call).then((reply) => replies.send({ id, reply }));
 });
@@ -50,7 +53,10 @@ async function load(): Promise<Loaded> {
 }
 
 const loading = load();
-loading.catch((error) => host.log('error', 'back-end failed to load', { error: String(error?.stack ?? error) }).catch(() => {}));
+loading.then(
+  () => post({ dird: 'loaded', threadId, error: null }),
+  (error) => post({ dird: 'loaded', threadId, error: String(error?.message ?? error) }),
+);
 
 async function call(loaded: Loaded, task: SandboxCall): Promise<unknown> {
   const { backend, build } = loaded;

@@ -5,7 +5,11 @@ import type { MessagePort } from 'node:worker_threads';
 export class BatchingPort<T> {
   private outbox: T[] = [];
 
-  constructor(private readonly port: MessagePort) {}
+  /** `replaceUnclonable` stands in for a message that cannot be cloned (it holds a function, say). */
+  constructor(
+    private readonly port: MessagePort,
+    private readonly replaceUnclonable?: (message: T, error: unknown) => T,
+  ) {}
 
   send(message: T): void {
     if (this.outbox.length === 0) setImmediate(this.flush);
@@ -15,6 +19,17 @@ export class BatchingPort<T> {
   private readonly flush = () => {
     const batch = this.outbox;
     this.outbox = [];
-    this.port.postMessage(batch);
+    try {
+      this.port.postMessage(batch);
+    } catch (error) {
+      if (!this.replaceUnclonable) throw error;
+      for (const message of batch) {
+        try {
+          this.port.postMessage([message]);
+        } catch (cloneError) {
+          this.port.postMessage([this.replaceUnclonable(message, cloneError)]);
+        }
+      }
+    }
   };
 }

@@ -39,7 +39,9 @@ export interface ReplyEnvelope {
 
 export type WorkerEvent =
   | { dird: 'hello'; threadId: number; calls: MessagePort; capabilities: MessagePort }
-  | { dird: 'beat'; threadId: number };
+  | { dird: 'beat'; threadId: number }
+  /** The back-end's import and load() finished; `error` says why they failed. */
+  | { dird: 'loaded'; threadId: number; error: string | null };
 
 export function isWorkerEvent(message: unknown): message is WorkerEvent {
   return typeof message === 'object' && message !== null && 'dird' in message;

@@ -110,6 +110,11 @@ export class SandboxedSource implements SourceHandle {
       if (link) link.lastBeat = Date.now();
       return;
     }
+    if (event.dird === 'loaded') {
+      if (event.error === null) this.state = 'ok';
+      else this.onCrash(pool, `load failed: ${event.error}`);
+      return;
+    }
     comlink.expose(this.capabilities, nodeEndpoint(event.capabilities as any));
     event.capabilities.unref();
     const worker = pool.threads.find((candidate) => candidate.threadId === event.threadId);
@@ -192,7 +197,6 @@ export class SandboxedSource implements SourceHandle {
       throw new SourceCallError(this.config.name, 'timeout', 'no answer before the deadline');
     }
     if (reply.ok) {
-      this.state = 'ok';
       this.consecutiveCrashes = 0;
       return reply.value;
     }

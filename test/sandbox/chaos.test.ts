@@ -105,3 +105,20 @@ t.test('chaos sources recover once healthy', async (t) => {
   }
   for (const name of expected) t.ok(seen.includes(name), `${name} answers again`);
 });
+
+t.test('an answer that cannot cross threads is an error of that source only', async (t) => {
+  const odd = await createSource('chaos', { name: 'unclonable', behaviour: 'unclonable', switch_file: join(work, 'never') });
+  const created = await api('POST', '/0.1/profiles', {
+    name: 'odd', display: { uuid: display.body.uuid },
+    services: { lookup: { sources: [healthy[0], odd], options: { timeout: LOOKUP_TIMEOUT_S } } },
+  });
+  t.equal(created.status, 201);
+  for (let round = 0; round < 3; round++) {
+    const response = await api('GET', '/0.1/directories/lookup/odd?term=ali');
+    t.same(names(response.body), ['Alice Ardent'], `round ${round}: the csv answers, the odd source gives nothing`);
+  }
+  const status = await api('GET', '/0.1/status');
+  const source = (status.body.sources as any[]).find((candidate) => candidate.name === 'unclonable');
+  t.equal(source.restarts, 0, 'the sandbox was not restarted');
+  t.equal(source.state, 'ok', 'its sandbox is up: the failure was the back-end\'s answer');
+});
