@@ -64,19 +64,12 @@ export function sourceColumns(backend: string, input: SourceInput, freshName: ()
   };
 }
 
-export interface SourceRow {
-  uuid: string;
-  tenant_uuid: string;
+/** A dird_source row as sources.ts selects it: its own name renamed, its phonebook's name and description added. */
+export type SourceRow = Omit<Database['dird_source'], 'name'> & {
   own_name: string;
-  backend: string;
-  searched_columns: string;
-  first_matched_columns: string;
-  format_columns: string;
-  extra_fields: string;
-  phonebook_uuid: string | null;
   phonebook_name: string | null;
   phonebook_description: string | null;
-}
+};
 
 export function decodeSource(row: SourceRow): SourceConfig {
   const extra = decodeJson<Record<string, unknown>>(row.extra_fields, {});

@@ -1,31 +1,20 @@
 // Displays: a named, ordered list of columns (spec §2.3).
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Display, ListParams, ListResult } from '../contracts.js';
 import { NotFoundError } from '../errors.js';
 import { normalizeColumn } from './codec.js';
-import { casefold, containsInsensitive, countRows, directionOf, emptyList, inTransaction, paginate, type Ctx } from './dialect.js';
+import { inTransaction, type Ctx } from './dialect.js';
+import { listNamed } from './listing.js';
 import type { DisplayInput, Store } from './store.js';
 import { ensureTenant } from './tenants.js';
 
 type DisplayRow = { uuid: string; tenant_uuid: string; name: string };
+const displayFields = ['uuid', 'tenant_uuid', 'name'] as const;
 
 export function displayRepository(ctx: Ctx): Store['displays'] {
   return {
     async list(tenants: string[], params: ListParams): Promise<ListResult<Display>> {
-      if (tenants.length === 0) return emptyList();
-      const visible = ctx.db.selectFrom('dird_display').where('tenant_uuid', 'in', tenants);
-      const { uuid, name } = params.filters ?? {};
-      const matching = visible
-        .$if(uuid !== undefined, (q) => q.where('uuid', '=', uuid!))
-        .$if(name !== undefined, (q) => q.where('name', '=', name!))
-        .$if(!!params.search, (q) => q.where(containsInsensitive(ctx.dialect, sql.ref('name'), params.search!)));
-      const direction = directionOf(params);
-      const page = paginate(ctx.dialect, matching.select(['uuid', 'tenant_uuid', 'name'])
-        .orderBy(casefold(ctx.dialect, sql.ref('name')), direction)
-        .orderBy('name', direction)
-        .orderBy('uuid'), params);
-      const [rows, total, filtered] = await Promise.all([page.execute(), countRows(visible), countRows(matching)]);
+      const { total, filtered, rows } = await listNamed(ctx, 'dird_display', displayFields, tenants, params);
       return { total, filtered, items: await withColumns(ctx, rows) };
     },
 
@@ -63,7 +52,7 @@ export function displayRepository(ctx: Ctx): Store['displays'] {
 
 async function findRow(ctx: Ctx, tenants: string[], uuid: string): Promise<DisplayRow> {
   const row = tenants.length === 0 ? undefined : await ctx.db.selectFrom('dird_display')
-    .select(['uuid', 'tenant_uuid', 'name'])
+    .select(displayFields)
     .where('uuid', '=', uuid).where('tenant_uuid', 'in', tenants)
     .executeTakeFirst();
   if (!row) throw new NotFoundError('displays', uuid);

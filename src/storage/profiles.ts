@@ -1,11 +1,11 @@
 // Profiles: a display plus, per service name, an ordered list of sources and options (spec §2.4).
 // The display and every source must belong to the profile's tenant.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { ListParams, ListResult, Profile, ProfileService } from '../contracts.js';
 import { InvalidReferenceError, NotFoundError } from '../errors.js';
 import { profileServiceConfig, profileServiceOptions } from './codec.js';
-import { casefold, containsInsensitive, countRows, directionOf, emptyList, inTransaction, paginate, uniqueAsConflict, type Ctx } from './dialect.js';
+import { inTransaction, uniqueAsConflict, type Ctx } from './dialect.js';
+import { listNamed } from './listing.js';
 import type { ProfileInput, Store } from './store.js';
 import { ensureTenant } from './tenants.js';
 
@@ -15,19 +15,7 @@ const profileFields = ['uuid', 'tenant_uuid', 'name', 'display_uuid'] as const;
 export function profileRepository(ctx: Ctx): Store['profiles'] {
   return {
     async list(tenants: string[], params: ListParams): Promise<ListResult<Profile>> {
-      if (tenants.length === 0) return emptyList();
-      const visible = ctx.db.selectFrom('dird_profile').where('tenant_uuid', 'in', tenants);
-      const { uuid, name } = params.filters ?? {};
-      const matching = visible
-        .$if(uuid !== undefined, (q) => q.where('uuid', '=', uuid!))
-        .$if(name !== undefined, (q) => q.where('name', '=', name!))
-        .$if(!!params.search, (q) => q.where(containsInsensitive(ctx.dialect, sql.ref('name'), params.search!)));
-      const direction = directionOf(params);
-      const page = paginate(ctx.dialect, matching.select(profileFields)
-        .orderBy(casefold(ctx.dialect, sql.ref('name')), direction)
-        .orderBy('name', direction)
-        .orderBy('uuid'), params);
-      const [rows, total, filtered] = await Promise.all([page.execute(), countRows(visible), countRows(matching)]);
+      const { total, filtered, rows } = await listNamed(ctx, 'dird_profile', profileFields, tenants, params);
       return { total, filtered, items: await withServices(ctx, rows) };
     },
 
