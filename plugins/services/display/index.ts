@@ -2,7 +2,7 @@
 import type { ChangeFeed, Display, DisplayColumn, ListParams, ListResult, ServiceLoadArgs, ServicePlugin } from '../../../src/contracts.js';
 import { InvalidDataError, type FieldError } from '../../../src/errors.js';
 import type { DisplayInput, Store } from '../../../src/storage/store.js';
-import { addDetail, fieldError, makeAjv, validateWith } from '../source/invalid-data.js';
+import { addDetail, fieldError, makeAjv, validateWith } from '../../../src/validation.js';
 import { COLUMN_KEYS, displayBodySchema } from './schema.js';
 
 const validateBody = makeAjv().compile(displayBodySchema);

@@ -12,7 +12,7 @@ import type {
 } from '../../../src/contracts.js';
 import { DirdError } from '../../../src/errors.js';
 import type { ProfileInput, Store } from '../../../src/storage/store.js';
-import { makeAjv, validateWith } from '../source/invalid-data.js';
+import { makeAjv, validateWith } from '../../../src/validation.js';
 import { profileBodySchema } from './schema.js';
 
 export interface ResolvedService {

@@ -13,7 +13,7 @@ import type {
 } from '../../../src/contracts.js';
 import { DirdError } from '../../../src/errors.js';
 import type { SourceInput, Store } from '../../../src/storage/store.js';
-import { makeAjv, validateWith } from './invalid-data.js';
+import { makeAjv, validateWith } from '../../../src/validation.js';
 import { COMMON_FIELDS, READ_ONLY_FIELDS, backendFields, keepsUnknownFields, sourceBodySchema } from './schema.js';
 
 export class UnknownBackendError extends DirdError {

@@ -1,8 +1,8 @@
 // JSON-schema validation whose failures read like wazo-dird's (marshmallow) ones:
 // details map a field's dotted path to a list of {constraint_id, constraint, message}.
-// Shared by the display, profile and source services.
+// Shared by the host's error handler (route schemas) and the services (their own checks).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { InvalidDataError, type FieldError } from '../../../src/errors.js';
+import { InvalidDataError, type FieldError } from './errors.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
