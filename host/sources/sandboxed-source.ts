@@ -68,7 +68,7 @@ export class SandboxedSource implements SourceHandle {
     const pool = this.pool;
     this.pool = null;
     if (!pool) return;
-    const unloads = [...this.links.values()].map((link) => link.call({ op: 'unload' }).reply);
+    const unloads = [...this.links.values()].map((link) => link.call({ op: 'unload' }, Date.now() + 1000));
     await Promise.race([Promise.all(unloads), delay(1000)]);
     this.failLinks('source closed');
     await pool.destroy().catch(() => {});
@@ -176,36 +176,38 @@ export class SandboxedSource implements SourceHandle {
     }, wait * 1000).unref();
   }
 
-  private async run(call: SandboxCall, deadline: number): Promise<unknown> {
+  private run(call: SandboxCall, deadline: number): Promise<unknown> {
     const pool = this.pool;
     if (!pool) {
-      throw new SourceCallError(this.config.name, 'unavailable', this.state === 'failed' ? 'failed, retrying later' : 'restarting');
+      const why = this.state === 'failed' ? 'failed, retrying later' : 'restarting';
+      return Promise.reject(new SourceCallError(this.config.name, 'unavailable', why));
     }
     const until = Math.min(deadline, Date.now() + this.settings.call_timeout * 1000);
-    const link = this.leastBusyLink() ?? (await this.waitForLink(until));
-    if (!link) throw new SourceCallError(this.config.name, 'timeout', 'sandbox not ready before the deadline');
-    if (link.inFlight >= this.settings.max_in_flight) throw new SourceCallError(this.config.name, 'unavailable', 'overloaded');
-    const { id, reply: answer } = link.call(call);
-    let timer: NodeJS.Timeout | undefined;
-    const reply = await Promise.race([
-      answer,
-      new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, Math.max(0, until - Date.now()), 'timeout'))),
-    ]);
-    clearTimeout(timer);
-    if (reply === 'timeout') {
-      link.forget(id);
-      throw new SourceCallError(this.config.name, 'timeout', 'no answer before the deadline');
+    const link = this.leastBusyLink();
+    if (link) return this.send(pool, link, call, until);
+    return this.waitForLink(until).then((ready) => {
+      if (!ready) throw new SourceCallError(this.config.name, 'timeout', 'sandbox not ready before the deadline');
+      return this.send(pool, ready, call, until);
+    });
+  }
+
+  private send(pool: Piscina, link: WorkerLink, call: SandboxCall, until: number): Promise<unknown> {
+    if (link.inFlight >= this.settings.max_in_flight) {
+      return Promise.reject(new SourceCallError(this.config.name, 'unavailable', 'overloaded'));
     }
-    if (reply.ok) {
-      this.consecutiveCrashes = 0;
-      return reply.value;
-    }
-    if (reply.phase === 'crash') throw new SourceCallError(this.config.name, 'crashed', reply.error);
-    if (reply.phase === 'load') {
-      this.onCrash(pool, `load failed: ${reply.error}`);
-      throw new SourceCallError(this.config.name, 'unavailable', `load failed: ${reply.error}`);
-    }
-    throw new SourceCallError(this.config.name, 'backend', reply.error);
+    return link.call(call, until).then((reply) => {
+      if (reply === 'timeout') throw new SourceCallError(this.config.name, 'timeout', 'no answer before the deadline');
+      if (reply.ok) {
+        this.consecutiveCrashes = 0;
+        return reply.value;
+      }
+      if (reply.phase === 'crash') throw new SourceCallError(this.config.name, 'crashed', reply.error);
+      if (reply.phase === 'load') {
+        this.onCrash(pool, `load failed: ${reply.error}`);
+        throw new SourceCallError(this.config.name, 'unavailable', `load failed: ${reply.error}`);
+      }
+      throw new SourceCallError(this.config.name, 'backend', reply.error);
+    });
   }
 
   private leastBusyLink(): WorkerLink | null {
