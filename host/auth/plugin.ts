@@ -16,38 +16,28 @@ export interface AuthPluginOptions {
   provider: AuthProvider;
 }
 
-type TemplatePart = string | { param: string };
-const templates = new Map<string, TemplatePart[]>();
+type AclOf = (params: Record<string, unknown>) => string;
 
-function parseTemplate(template: string): TemplatePart[] {
-  let parts = templates.get(template);
-  if (!parts) {
-    parts = template.split(/(\{[^{}]+\})/).filter(Boolean)
-      .map((part) => (part.startsWith('{') && part.endsWith('}') ? { param: part.slice(1, -1) } : part));
-    templates.set(template, parts);
-  }
-  return parts;
-}
-
-function isUuidParam(request: FastifyRequest, name: string): boolean {
-  const schema = request.routeOptions.schema as { params?: { properties?: Record<string, { format?: string }> } } | undefined;
-  return schema?.params?.properties?.[name]?.format === 'uuid';
-}
-
-/** The route's ACL with path params substituted; every '.' of a value becomes '_'. */
-export function requiredAcl(template: string, request: FastifyRequest): string {
-  const params = (request.params ?? {}) as Record<string, unknown>;
-  let acl = '';
-  for (const part of parseTemplate(template)) {
-    if (typeof part === 'string') {
-      acl += part;
-      continue;
-    }
-    let value = String(params[part.param] ?? '');
-    if (isUuidParam(request, part.param)) value = value.toLowerCase();
-    acl += value.replaceAll('.', '_');
-  }
-  return acl;
+/**
+ * Compiles a route's ACL template once: path params are substituted with every '.' of a value turned
+ * into '_', and uuid-format params (per the route's params schema) lower-cased.
+ */
+export function compileAcl(template: string, paramsSchema: unknown): AclOf {
+  const properties = (paramsSchema as { properties?: Record<string, { format?: string }> } | undefined)?.properties ?? {};
+  const parts = template.split(/(\{[^{}]+\})/).filter(Boolean).map((part) => {
+    if (!(part.startsWith('{') && part.endsWith('}'))) return () => part;
+    const name = part.slice(1, -1);
+    const uuid = properties[name]?.format === 'uuid';
+    return (params: Record<string, unknown>) => {
+      const value = String(params[name] ?? '').replaceAll('.', '_');
+      return uuid ? value.toLowerCase() : value;
+    };
+  });
+  return (params) => {
+    let acl = '';
+    for (const part of parts) acl += part(params);
+    return acl;
+  };
 }
 
 function header(request: FastifyRequest, name: string): string {
@@ -141,20 +131,26 @@ export async function authPlugin(app: FastifyInstance, options: AuthPluginOption
   const { provider } = options;
   if (!app.hasDecorator('authProvider')) app.decorate('authProvider', provider);
   app.decorateRequest('dird', null as unknown as RequestAuth);
+  // Each route gets its own hook with its ACL compiled once (request.routeOptions allocates on every read).
   // A callback hook, not an async one: with static tokens or a cached grant the check costs no promise.
-  app.addHook('onRequest', (request, _reply, done) => {
-    const auth = new RequestAuthContext(provider, header(request, 'x-auth-token'), header(request, 'wazo-tenant'));
-    request.dird = auth;
-    const config = request.routeOptions.config;
-    try {
-      const checked = config?.acl ? auth.verifyFast(requiredAcl(config.acl, request)) : true;
-      if (checked === true && !config?.masterTenant) return done();
-      Promise.resolve(checked)
-        .then(() => (config?.masterTenant ? auth.verifyMasterTenant() : undefined))
-        .then(() => done(), done);
-    } catch (error) {
-      done(error as Error);
-    }
+  app.addHook('onRoute', (route) => {
+    const { acl, masterTenant } = route.config ?? {};
+    const aclOf = acl ? compileAcl(acl, (route.schema as { params?: unknown } | undefined)?.params) : null;
+    const authenticate = (request: FastifyRequest, _reply: unknown, done: (error?: Error) => void) => {
+      const auth = new RequestAuthContext(provider, header(request, 'x-auth-token'), header(request, 'wazo-tenant'));
+      request.dird = auth;
+      try {
+        const checked = aclOf ? auth.verifyFast(aclOf(request.params as Record<string, unknown>)) : true;
+        if (checked === true && !masterTenant) return done();
+        Promise.resolve(checked)
+          .then(() => (masterTenant ? auth.verifyMasterTenant() : undefined))
+          .then(() => done(), done);
+      } catch (error) {
+        done(error as Error);
+      }
+    };
+    const existing = route.onRequest ? [route.onRequest].flat() : [];
+    route.onRequest = [authenticate, ...existing] as typeof route.onRequest;
   });
 }
 
