@@ -4,7 +4,7 @@ import type { Display, ListParams, ListResult } from '../contracts.js';
 import { NotFoundError } from '../errors.js';
 import { normalizeColumn } from './codec.js';
 import { inTransaction, type Ctx } from './dialect.js';
-import { listNamed } from './listing.js';
+import { deleteVisible, listNamed } from './listing.js';
 import type { DisplayInput, Store } from './store.js';
 import { ensureTenant } from './tenants.js';
 
@@ -41,11 +41,8 @@ export function displayRepository(ctx: Ctx): Store['displays'] {
       });
     },
 
-    async delete(tenants: string[], uuid: string): Promise<void> {
-      if (tenants.length === 0) throw new NotFoundError('displays', uuid);
-      const result = await ctx.db.deleteFrom('dird_display')
-        .where('uuid', '=', uuid).where('tenant_uuid', 'in', tenants).executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) throw new NotFoundError('displays', uuid);
+    delete(tenants: string[], uuid: string): Promise<void> {
+      return deleteVisible(ctx, 'dird_display', 'displays', tenants, uuid);
     },
   };
 }

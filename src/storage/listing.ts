@@ -1,8 +1,9 @@
-// The list() of a tenant-owned table whose items are named (displays, profiles): the rows of the
-// visible tenants, exact filters on uuid/name, a case-insensitive search on name, ordered by
-// casefolded name then name then uuid, one page of them, and the total/filtered counts.
+// What displays and profiles (tenant-owned, named tables) share: list() — the rows of the visible
+// tenants, exact filters on uuid/name, a case-insensitive search on name, ordered by casefolded name then
+// name then uuid, one page of them, and the total/filtered counts — and delete() of one visible row.
 import { sql } from 'kysely';
 import type { ListParams } from '../contracts.js';
+import { NotFoundError, type Resource } from '../errors.js';
 import { casefold, containsInsensitive, countRows, directionOf, paginate, type Ctx } from './dialect.js';
 import type { Database } from './schema.js';
 
@@ -39,4 +40,12 @@ export async function listNamed<T extends NamedTable, F extends keyof Database[T
   const [rows, total, filtered] = await Promise.all([page.execute(), countRows(visible), countRows(matching)]);
   // ...and the rows typed back as the selection the signature promises (F are columns of T).
   return { total, filtered, rows: rows as unknown as Pick<Database[T], F>[] };
+}
+
+/** Deletes the row `uuid` of `table` if it is in `tenants`; NotFoundError otherwise. */
+export async function deleteVisible(ctx: Ctx, table: NamedTable, resource: Resource, tenants: string[], uuid: string): Promise<void> {
+  if (tenants.length === 0) throw new NotFoundError(resource, uuid);
+  const result = await ctx.db.deleteFrom(table)
+    .where('uuid', '=', uuid).where('tenant_uuid', 'in', tenants).executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) throw new NotFoundError(resource, uuid);
 }

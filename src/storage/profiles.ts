@@ -5,7 +5,7 @@ import type { ListParams, ListResult, Profile, ProfileService } from '../contrac
 import { InvalidReferenceError, NotFoundError } from '../errors.js';
 import { profileServiceConfig, profileServiceOptions } from './codec.js';
 import { inTransaction, uniqueAsConflict, type Ctx } from './dialect.js';
-import { listNamed } from './listing.js';
+import { deleteVisible, listNamed } from './listing.js';
 import type { ProfileInput, Store } from './store.js';
 import { ensureTenant } from './tenants.js';
 
@@ -54,11 +54,8 @@ export function profileRepository(ctx: Ctx): Store['profiles'] {
       });
     },
 
-    async delete(tenants: string[], uuid: string): Promise<void> {
-      if (tenants.length === 0) throw new NotFoundError('profiles', uuid);
-      const result = await ctx.db.deleteFrom('dird_profile')
-        .where('uuid', '=', uuid).where('tenant_uuid', 'in', tenants).executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) throw new NotFoundError('profiles', uuid);
+    delete(tenants: string[], uuid: string): Promise<void> {
+      return deleteVisible(ctx, 'dird_profile', 'profiles', tenants, uuid);
     },
   };
 }

@@ -3,15 +3,8 @@ import pino from 'pino';
 import { createAuthProvider } from '../../host/auth/provider.js';
 import { StaticAuthProvider } from '../../host/auth/static.js';
 import { WazoAuthProvider } from '../../host/auth/wazo.js';
+import { rejection } from '../helpers/rejection.js';
 
-async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 const ROOT = '00000000-0000-4000-8000-000000000001';
 const CHILD = '00000000-0000-4000-8000-000000000002';

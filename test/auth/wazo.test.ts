@@ -8,20 +8,13 @@ import { AuthUnreachableError } from '../../host/auth/provider.js';
 import { WazoAuthProvider } from '../../host/auth/wazo.js';
 import type { WazoAuthOptions } from '../../host/auth/wazo.js';
 import { FakeWazoAuth, closedPort, until } from './fake-wazo-auth.js';
+import { rejection } from '../helpers/rejection.js';
 
 const MASTER = '11111111-1111-4111-8111-111111111111';
 const CHILD = '22222222-2222-4222-8222-222222222222';
 const OTHER = '33333333-3333-4333-8333-333333333333';
 const silent = pino({ level: 'silent' });
 
-async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 function fakeAuth(extra: { prefix?: string; service?: boolean } = {}) {
   return new FakeWazoAuth({
