@@ -59,7 +59,9 @@ export async function createDird(config: Record<string, any>, log: Logger): Prom
     if (!plugin) continue;
     try {
       services[entry.name] = await plugin.load({
-        config, sources, services, store, backends, changes, log: log.child({ service: entry.name }),
+        config, sources, services, store, backends, changes,
+        grants: sources.grants.forPackage(entry.packageName),
+        log: log.child({ service: entry.name }),
       });
       unloads.push(() => plugin.unload?.());
     } catch (error) {

@@ -24,7 +24,7 @@ setInterval(() => post({ dird: 'beat', threadId }), boot.heartbeatMs).unref();
 const capabilities = new MessageChannel();
 const calls = new MessageChannel();
 post({ dird: 'hello', threadId, calls: calls.port2, capabilities: capabilities.port2 }, [calls.port2, capabilities.port2]);
-const host = comlink.wrap<HostCapabilities>(nodeEndpoint(capabilities.port1)) as unknown as AsyncCapabilities<HostCapabilities>;
+const host = comlink.wrap<HostCapabilities>(nodeEndpoint(capabilities.port1)) as unknown as AsyncCapabilities<HostCapabilities> & Record<string, any>;
 capabilities.port1.unref();
 
 const replies = new BatchingPort<ReplyEnvelope>(calls.port1, ({ id }, error: any) => ({

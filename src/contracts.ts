@@ -37,8 +37,24 @@ export interface BackendLoadArgs {
   config: SourceConfig;
   /** The main configuration with every secret removed. */
   main_config: Record<string, unknown>;
-  /** Host capabilities, each call an async message to the host. */
-  host: AsyncCapabilities<HostCapabilities>;
+  /**
+   * Host capabilities, each call an async message to the host: `log`, plus the capabilities services
+   * granted to this back-end (see CapabilityGrants), e.g. `await host.personal.list(user)`.
+   */
+  host: AsyncCapabilities<HostCapabilities> & Record<string, any>;
+}
+
+/** The methods of one granted capability, called by the worker over its capabilities channel. */
+export type Capability = Record<string, (...args: any[]) => unknown>;
+
+/**
+ * How a service lends host-side power (store reads, service tokens) to a back-end without giving the
+ * back-end the secrets behind it. A service may grant only to back-ends declared by its own package,
+ * so a third-party back-end never receives what a built-in service grants to a built-in back-end.
+ */
+export interface CapabilityGrants {
+  /** `provide` is called once per sandbox start with the source the capability is for. */
+  grant(name: string, backends: string[], provide: (source: SourceConfig) => Capability): void;
 }
 export type AsyncCapabilities<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
 
@@ -181,6 +197,8 @@ export interface ServiceLoadArgs {
   store: import('./storage/store.js').Store;
   backends: BackendCatalog;
   changes: ChangeFeed;
+  /** Grants capabilities to this service's package's own back-ends. */
+  grants: CapabilityGrants;
   log: Logger;
 }
 export interface ServicePlugin {

@@ -4,6 +4,7 @@ import type { ChangeFeed, SourceConfig, SourceHandle, SourceRegistry, SourceStat
 import { redact } from '../../src/config/redact.js';
 import type { PluginEntry } from '../plugins/discovery.js';
 import { SourceCallError } from './errors.js';
+import { GrantTable } from './grants.js';
 import { SandboxedSource } from './sandboxed-source.js';
 import { sandboxSettings } from './settings.js';
 
@@ -16,6 +17,7 @@ export class SandboxRegistry implements SourceRegistry {
     private readonly config: Record<string, any>,
     private readonly log: Logger,
     changes: ChangeFeed,
+    readonly grants = new GrantTable(),
   ) {
     this.publicConfig = redact(config);
     changes.subscribe((kind, uuid) => {
@@ -34,6 +36,7 @@ export class SandboxRegistry implements SourceRegistry {
       sandboxSettings(this.config.sandbox, config),
       this.publicConfig,
       this.log.child({ source: config.name, backend: config.backend }),
+      this.grants.capabilitiesFor(entry, config),
     );
     this.sources.set(config.uuid, source);
     return source;

@@ -6,7 +6,7 @@ import * as comlink from 'comlink';
 import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { nodeEndpoint } from '../../src/comlink-node.js';
-import type { CallArgs, HostCapabilities, LogLevel, SourceConfig, SourceHandle, SourceResult, SourceStatus } from '../../src/contracts.js';
+import type { CallArgs, Capability, HostCapabilities, LogLevel, SourceConfig, SourceHandle, SourceResult, SourceStatus } from '../../src/contracts.js';
 import { isWorkerEvent, type SandboxCall, type WorkerBoot, type WorkerEvent } from '../../src/protocol.js';
 import { SourceCallError } from './errors.js';
 import { workerEnv, type SandboxSettings } from './settings.js';
@@ -27,7 +27,7 @@ export class SandboxedSource implements SourceHandle {
   private restartTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private closed = false;
-  private readonly capabilities: HostCapabilities;
+  private readonly capabilities: HostCapabilities | Record<string, Capability>;
 
   constructor(
     readonly config: SourceConfig,
@@ -35,8 +35,10 @@ export class SandboxedSource implements SourceHandle {
     private readonly settings: SandboxSettings,
     private readonly mainConfig: Record<string, unknown>,
     private readonly log: Logger,
+    granted: Record<string, Capability> = {},
   ) {
     this.capabilities = {
+      ...granted,
       log: (level, msg, fields) => {
         this.log[logLevels.has(level) ? level : 'info']({ ...(fields ?? {}), source: config.name }, String(msg));
       },

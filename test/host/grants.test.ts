@@ -1,0 +1,28 @@
+// A service lends a capability to its own package's back-end, never to another package's.
+import t from 'tap';
+import { startDird } from '../helpers/dird.js';
+
+const dird = await startDird();
+t.teardown(() => dird.close());
+const headers = { 'x-auth-token': dird.tokens.admin };
+
+async function reverseThrough(backend: string): Promise<any> {
+  const source = (await dird.inject({ method: 'POST', url: `/0.1/backends/${backend}/sources`, headers,
+    payload: { name: `via-${backend}`, first_matched_columns: ['number'], format_columns: { reverse: '{firstname} {lastname}' } } })).json();
+  const profile = (await dird.inject({ method: 'POST', url: '/0.1/profiles', headers, payload: {
+    name: `p-${backend}`, services: { reverse: { sources: [{ uuid: source.uuid }], options: { timeout: 5 } } },
+  } })).json();
+  t.ok(profile.uuid, `profile for ${backend} created`);
+  const answer = await dird.inject({ url: `/0.1/directories/reverse/p-${backend}/${dird.users.admin}?exten=1234`, headers });
+  return answer.json();
+}
+
+t.test('the granting package’s own back-end uses the capability', async (t) => {
+  const answer = await reverseThrough('granted');
+  t.equal(answer.display, 'Secret via-granted', 'the capability answered with the source it was made for');
+});
+
+t.test('a back-end of another package does not receive it, even when named in the grant', async (t) => {
+  const answer = await reverseThrough('intruder');
+  t.match(answer.display, /^refused /, 'the call through a capability it was not granted failed');
+});
