@@ -8,7 +8,9 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { SQLITE_CASEFOLD, type Ctx, type SqlDialect } from './dialect.js';
 import { displayRepository } from './displays.js';
+import { favoriteRepository } from './favorites.js';
 import { migrateToLatest } from './migrations.js';
+import { personalRepository } from './personal.js';
 import { profileRepository } from './profiles.js';
 import type { Database } from './schema.js';
 import { sourceRepository } from './sources.js';
@@ -58,6 +60,8 @@ export class SqlStore implements Store {
   readonly displays: Store['displays'];
   readonly profiles: Store['profiles'];
   readonly sources: Store['sources'];
+  readonly personal: Store['personal'];
+  readonly favorites: Store['favorites'];
 
   constructor(readonly db: Kysely<Database>, readonly dialect: SqlDialect, private readonly log?: Logger) {
     const ctx: Ctx = { db, dialect };
@@ -65,6 +69,8 @@ export class SqlStore implements Store {
     this.displays = displayRepository(ctx);
     this.profiles = profileRepository(ctx);
     this.sources = sourceRepository(ctx);
+    this.personal = personalRepository(ctx);
+    this.favorites = favoriteRepository(ctx);
   }
 
   migrate(): Promise<void> {

@@ -1,5 +1,7 @@
 // The storage contract services use. One implementation (Kysely) serves SQLite and PostgreSQL.
 import type { Display, DisplayColumn, ListParams, ListResult, Profile, ProfileService, SourceConfig } from '../contracts.js';
+import type { FavoriteStore } from './favorites.js';
+import type { PersonalStore } from './personal.js';
 
 export interface DisplayInput {
   name: string;
@@ -56,6 +58,10 @@ export interface Store {
     update(tenants: string[], uuid: string, backend: string, input: SourceInput): Promise<SourceConfig>;
     delete(tenants: string[], uuid: string, backend?: string): Promise<void>;
   };
+  /** Personal contacts, keyed by their owner (see personal.ts). */
+  personal: PersonalStore;
+  /** Favorites, keyed by their owner (see favorites.ts). */
+  favorites: FavoriteStore;
   /** Runs pending migrations (safe to call on every start). */
   migrate(): Promise<void>;
   close(): Promise<void>;
