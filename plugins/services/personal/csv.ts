@@ -23,7 +23,8 @@ export function restore(value: string): string {
 export function exportCsv(contacts: PersonalContact[]): string {
   const keys = [...new Set(contacts.flatMap((contact) => Object.keys(contact)))].sort();
   const rows = contacts.map((contact) => keys.map((key) => neutralise(contact[key] ?? '')));
-  return stringify([keys.map(neutralise), ...rows], { record_delimiter: '\r\n' });
+  // csv-stringify quotes only the record delimiter (CRLF) by default; a lone LF or CR must be quoted too.
+  return stringify([keys.map(neutralise), ...rows], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
 }
 
 export interface ParsedRow {
@@ -59,6 +60,8 @@ export function parseImport(text: string): ParsedRow[] {
       delimiter: ',',
       quote: '"',
       escape: '"',
+      // LF ends a row, CRLF too (mixed in one file is fine).
+      record_delimiter: ['\r\n', '\n'],
       relax_column_count: true,
       skip_empty_lines: true,
       info: true,
@@ -75,8 +78,7 @@ export function parseImport(text: string): ParsedRow[] {
   const emptyHeader = headers.includes('');
   return body.map(({ record, info }) => {
     const line = info.lines;
-    // A trailing \r left by a LF-only split of CRLF text is tolerated.
-    const cells = record.map((cell) => restore(cell.endsWith('\r') ? cell.slice(0, -1) : cell));
+    const cells = record.map(restore);
     if (cells.length > headers.length) return { line, errors: ['too many fields'] };
     if (cells.length < headers.length) return { line, errors: ['missing fields'] };
     if (emptyHeader) return { line, errors: ['"" is a forbidden in keys'] };

@@ -92,6 +92,8 @@ export class PersonalService {
     const failed: ImportResult['failed'] = [];
     const good = rows.filter((row) => {
       if (row.errors) failed.push({ line: row.line, errors: row.errors });
+      // An empty id cell (a file mixing exported and new rows) asks for a new id.
+      else if (row.fields!.id === '') delete row.fields!.id;
       return !row.errors;
     });
     // A row naming an existing contact id (of any user) or one an earlier row of the file named fails.
@@ -100,7 +102,7 @@ export class PersonalService {
     const namedInFile = new Set<string>();
     const valid = good.filter((row) => {
       const id = claimed(row);
-      const tooLong = row.fields!.id !== undefined && (row.fields!.id.length === 0 || row.fields!.id.length > MAX_ID_LENGTH);
+      const tooLong = (row.fields!.id?.length ?? 0) > MAX_ID_LENGTH;
       if (id && (taken.has(id) || namedInFile.has(id))) failed.push({ line: row.line, errors: [`contact "${id}" already exist`] });
       else if (tooLong) failed.push({ line: row.line, errors: [`id must be 1 to ${MAX_ID_LENGTH} characters long`] });
       else {
