@@ -6,7 +6,8 @@ import type { AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields } fr
 type Contact = Record<string, string | null>;
 interface PersonalCapability {
   searchable(user: string): { id: string; value: string }[];
-  matches(user: string, values: string[]): { id: string; value: string }[];
+  /** The first contact matching each value, by value. */
+  matches(user: string, values: string[]): Record<string, Contact>;
   contacts(user: string, ids: string[]): Contact[];
 }
 
@@ -57,16 +58,8 @@ export default class PersonalBackend implements Backend {
   async matchAll(extens: string[], args: CallArgs): Promise<Record<string, Fields>> {
     const user = userOf(args);
     if (!user || extens.length === 0) return {};
-    const idOf = new Map<string, string>();
-    for (const { id, value } of await this.store.matches(user, extens)) if (!idOf.has(value)) idOf.set(value, id);
-    if (idOf.size === 0) return {};
-    const contacts = new Map((await this.store.contacts(user, [...new Set(idOf.values())])).map((c) => [c.id as string, c]));
-    const out: Record<string, Fields> = {};
-    for (const exten of extens) {
-      const contact = contacts.get(idOf.get(exten) ?? '');
-      if (contact) out[exten] = clean(contact);
-    }
-    return out;
+    const found = await this.store.matches(user, extens);
+    return Object.fromEntries(Object.entries(found).map(([exten, contact]) => [exten, clean(contact)]));
   }
 
   async list(ids: string[], args: CallArgs): Promise<Fields[]> {

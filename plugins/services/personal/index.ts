@@ -138,8 +138,16 @@ export class PersonalService {
     const matched = source.first_matched_columns ?? [];
     return {
       searchable: (user: unknown) => (isId(user) ? personal.searchable(user, searched) : []),
-      matches: (user: unknown, values: unknown) =>
-        (isId(user) && isStrings(values) ? personal.exactMatches(user, matched, values) : []),
+      /** The first contact whose first-matched column equals each value, in one round trip. */
+      matches: async (user: unknown, values: unknown) => {
+        if (!isId(user) || !isStrings(values)) return {};
+        const idOf = new Map<string, string>();
+        for (const { id, value } of await personal.exactMatches(user, matched, values)) if (!idOf.has(value)) idOf.set(value, id);
+        const contacts = new Map((await personal.byIds(user, [...new Set(idOf.values())])).map((c) => [c.id, c]));
+        const out: Record<string, PersonalContact> = {};
+        for (const [value, id] of idOf) if (contacts.has(id)) out[value] = contacts.get(id)!;
+        return out;
+      },
       contacts: (user: unknown, ids: unknown) => (isId(user) && isStrings(ids) ? personal.byIds(user, ids) : []),
     };
   }
