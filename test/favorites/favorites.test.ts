@@ -20,7 +20,7 @@ await onEveryDatabase(t, async (t, { as, dird }) => {
   const csv = await source('/0.1/backends/csv/sources', { name: 'my/csv.v2', file: peopleCsv, unique_column: 'id' });
   const noUnique = await source('/0.1/backends/csv/sources', { name: 'plain', file: peopleCsv, unique_column: null });
   const fast = await source('/0.1/backends/listing/sources', { name: 'fast' });
-  const slow = await source('/0.1/backends/listing/sources', { name: 'slow', list_delay_ms: 20_000 });
+  const slow = await source('/0.1/backends/listing/sources', { name: 'slow', list_delay_ms: 25_000 });
   const broken = await source('/0.1/backends/listing/sources', { name: 'broken', list_throws: true });
   await source('/0.1/backends/listing/sources', { name: 'carols' }, as('carol'));
   const display = (await admin.post('/0.1/displays', {
@@ -31,6 +31,8 @@ await onEveryDatabase(t, async (t, { as, dird }) => {
     name: 'default', display: { uuid: display.uuid }, services: { lookup: { sources: all }, favorites: { sources: all } },
   })).status, 201);
   await admin.post('/0.1/profiles', { name: 'nofav', display: { uuid: display.uuid }, services: { lookup: { sources: all } } });
+  // Starts every sandbox (a lookup without timeout waits for all), so `lookup_timeout` only meets slow list() calls.
+  t.equal((await alice.get('/0.1/directories/lookup/default', { term: '' })).status, 200);
 
   await t.test('add, list, remove', async (t) => {
     t.same(firstnames((await alice.get('/0.1/directories/favorites/default')).body), [], 'none yet');
@@ -114,4 +116,4 @@ await onEveryDatabase(t, async (t, { as, dird }) => {
     t.same(firstnames((await bob.get('/0.1/directories/favorites/default')).body), ['fast']);
     await bob.delete('/0.1/directories/favorites/fast/fast-1');
   });
-}, { lookup_timeout: 1 });
+}, { lookup_timeout: 3 });
