@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { SQLITE_CASEFOLD, type Ctx, type SqlDialect } from './dialect.js';
 import { displayRepository } from './displays.js';
 import { migrateToLatest } from './migrations.js';
+import { phonebookRepository } from './phonebooks.js';
 import { profileRepository } from './profiles.js';
 import type { Database } from './schema.js';
 import { sourceRepository } from './sources.js';
@@ -58,6 +59,7 @@ export class SqlStore implements Store {
   readonly displays: Store['displays'];
   readonly profiles: Store['profiles'];
   readonly sources: Store['sources'];
+  readonly phonebooks: Store['phonebooks'];
 
   constructor(readonly db: Kysely<Database>, readonly dialect: SqlDialect, private readonly log?: Logger) {
     const ctx: Ctx = { db, dialect };
@@ -65,6 +67,7 @@ export class SqlStore implements Store {
     this.displays = displayRepository(ctx);
     this.profiles = profileRepository(ctx);
     this.sources = sourceRepository(ctx);
+    this.phonebooks = phonebookRepository(ctx);
   }
 
   migrate(): Promise<void> {

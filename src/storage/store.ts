@@ -56,6 +56,7 @@ export interface Store {
     update(tenants: string[], uuid: string, backend: string, input: SourceInput): Promise<SourceConfig>;
     delete(tenants: string[], uuid: string, backend?: string): Promise<void>;
   };
+  phonebooks: import('./phonebooks.js').PhonebookStore;
   /** Runs pending migrations (safe to call on every start). */
   migrate(): Promise<void>;
   close(): Promise<void>;
