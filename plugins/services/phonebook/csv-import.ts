@@ -1,6 +1,7 @@
 // Phonebook CSV import (spec §5.5): the body decoded with its declared charset, parsed with a header
 // row, and every row validated before anything is written. Each refusal is a 400 with its error id.
 import { parse } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
 import { DirdError } from '../../../src/errors.js';
 import { contactProblem } from './validation.js';
 
@@ -14,18 +15,23 @@ export function charsetOf(contentType: string | undefined): string {
   return match ? match[1] : 'utf-8';
 }
 
+/**
+ * UTF-8 is decoded strictly (bad bytes are an error); other charsets through iconv-lite, since Node's
+ * TextDecoder decodes windows-1252 as latin-1.
+ */
 function decode(body: Buffer, charset: string): string {
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(charset, { fatal: true });
-  } catch (err) {
-    throw importError('bad-encoding', 'Unknown or invalid encoding', { error: String((err as Error).message), charset });
+  const name = charset.toLowerCase();
+  if (name === 'utf-8' || name === 'utf8') {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(body); // drops a BOM
+    } catch (err) {
+      throw importError('bad-encoding', `The file is not valid ${charset}`, { error: String((err as Error).message), charset });
+    }
   }
-  try {
-    return decoder.decode(body); // a BOM is dropped by the decoder
-  } catch (err) {
-    throw importError('bad-encoding', `The file is not valid ${charset}`, { error: String((err as Error).message), charset });
+  if (!iconv.encodingExists(name)) {
+    throw importError('bad-encoding', 'Unknown encoding', { error: `unknown encoding: ${charset}`, charset });
   }
+  return iconv.decode(body, name);
 }
 
 /** One row of the file as a contact; cells beyond the header go under the key "null", like Python's DictReader. */
@@ -36,7 +42,7 @@ export function readCsv(body: Buffer, contentType: string | undefined): Imported
   const text = decode(body, charsetOf(contentType));
   let records: string[][];
   try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: true });
+    records = parse(text, { relax_column_count: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n', '\r'] });
   } catch (err) {
     throw importError('invalid-file', 'The file is not valid CSV', { error: String((err as Error).message) });
   }

@@ -41,6 +41,9 @@ export default class PhonebookDeprecatedView implements ViewPlugin {
       errors: 'legacy',
       tags: ['phonebooks (deprecated)'],
       params: { type: 'object', properties: { tenant: { type: 'string' }, phonebook_id: { type: 'string' }, contact_uuid: { type: 'string' } } },
+      // Read by hand (listParams), with wazo-dird's legacy messages.
+      phonebooksQuery: { type: 'object' },
+      contactsQuery: { type: 'object' },
       key: (request) => ({ id: Number(request.params.phonebook_id) }),
       tenants: async (request) => [await tenantOf(request)],
       createIn: tenantOf,
