@@ -49,6 +49,8 @@ export interface PhonebookStore {
     /** Up to `limit` contacts with a uuid after `after`, in uuid order. */
     page(phonebook: string, after: string | null, limit: number): Promise<Contact[]>;
     get(phonebook: string, uuid: string): Promise<Contact | null>;
+    /** The contacts of this phonebook among `uuids` (unknown ones left out). */
+    getMany(phonebook: string, uuids: string[]): Promise<Contact[]>;
     create(phonebook: string, fields: ContactFields): Promise<Contact>;
     update(phonebook: string, uuid: string, fields: ContactFields): Promise<Contact | null>;
     delete(phonebook: string, uuid: string): Promise<boolean>;
@@ -141,7 +143,15 @@ export function phonebookRepository(ctx: Ctx): PhonebookStore {
       },
 
       async get(phonebook, uuid) {
-        return (await readContacts(ctx, phonebook, null, null, uuid))[0] ?? null;
+        return (await readContacts(ctx, phonebook, null, null, [uuid]))[0] ?? null;
+      },
+
+      async getMany(phonebook, uuids) {
+        const found: Contact[] = [];
+        for (let i = 0; i < uuids.length; i += INSERT_CHUNK) {
+          found.push(...await readContacts(ctx, phonebook, null, null, uuids.slice(i, i + INSERT_CHUNK)));
+        }
+        return found;
       },
 
       create(phonebook, fields) {
@@ -223,9 +233,10 @@ async function insertFields(ctx: Ctx, contacts: [string, ContactFields][]): Prom
   }
 }
 
-async function readContacts(ctx: Ctx, phonebook: string, after: string | null, limit: number | null, only?: string): Promise<Contact[]> {
+async function readContacts(ctx: Ctx, phonebook: string, after: string | null, limit: number | null, only?: string[]): Promise<Contact[]> {
+  if (only !== undefined && only.length === 0) return [];
   let owners = ctx.db.selectFrom('dird_contact').select('uuid').where('phonebook_uuid', '=', phonebook);
-  if (only !== undefined) owners = owners.where('uuid', '=', only);
+  if (only !== undefined) owners = owners.where('uuid', 'in', only);
   if (after !== null) owners = owners.where('uuid', '>', after);
   if (limit !== null) owners = owners.orderBy('uuid').limit(limit);
   const rows = await ctx.db.selectFrom('dird_contact_fields').select(['contact_uuid', 'name', 'value'])

@@ -89,6 +89,18 @@ await onEveryDatabase(t, async (t, { as, dird }) => {
     t.equal((await handle.search('last24', args, deadline())).length, 111, 'Last24, Last240…Last249, Last2400…Last2499');
     const listed = await handle.list([imported.body.created[7].id, 'unknown'], args, deadline());
     t.same(listed.map((r) => r.fields.firstname), [imported.body.created[7].firstname]);
+
+    // Later writes reach the loaded copy as changes, not as a reload.
+    const bigContacts = `/0.1/phonebooks/${big.uuid}/contacts`;
+    const { body: added } = await admin.post(bigContacts, { firstname: 'Late', lastname: 'Comer', number: '59999' });
+    t.match(await handle.firstMatch('59999', args, deadline()), { fields: { firstname: 'Late' } }, 'a created contact');
+    await admin.put(`${bigContacts}/${added.id}`, { firstname: 'Later', number: '59998' });
+    t.equal(await handle.firstMatch('59999', args, deadline()), null, 'an edited contact loses its old number');
+    t.match(await handle.firstMatch('59998', args, deadline()), { fields: { firstname: 'Later' } });
+    const victim = imported.body.created[1234];
+    await admin.delete(`${bigContacts}/${victim.id}`);
+    t.equal(await handle.firstMatch(victim.number, args, deadline()), null, 'a deleted contact');
+    t.equal((await handle.search('last', args, deadline())).length, 2499, 'the rest is intact');
   });
 
   await t.test('GET …/sources/{uuid}/contacts', async (t) => {

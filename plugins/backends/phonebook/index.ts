@@ -1,18 +1,20 @@
 // The phonebook back-end (spec §3.6): one phonebook's contacts, held in this worker with indexes.
 // It reads them through the `phonebook` capability its package's service grants (no database access
-// here), page by page, and asks the host for the phonebook's version before each call: a write through
-// the API changes the version, so the next lookup reloads and sees it.
+// here): page by page at first, then, before each call, only the contacts changed since the version it
+// holds (a write through the API bumps the phonebook's version, so the next lookup sees it).
 import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
 
 export { configSchema } from './schema.js';
 
-export const PAGE_SIZE = 1000;
+/** Small pages: on SQLite each one is a synchronous read on the host's event loop. */
+export const PAGE_SIZE = 500;
 /** Loads retried when writes keep landing while a load runs; the last one is kept anyway. */
 const LOAD_ATTEMPTS = 5;
 
 interface PhonebookCapability {
   version(): Promise<number>;
   page(after: string | null, limit: number): Promise<{ version: number; contacts: Fields[] }>;
+  changes(since: number): Promise<{ version: number; reload: true } | { version: number; contacts: Fields[]; removed: string[]; reload?: undefined }>;
 }
 
 interface Content {
@@ -23,10 +25,9 @@ interface Content {
   byFoldedValue: Map<string, Fields>;
   /** Exact first-matched value → first contact holding it (match_all = IN). */
   byValue: Map<string, Fields>;
-  byId: Map<string, Fields>;
 }
 
-const EMPTY: Content = { contacts: [], haystacks: [], byFoldedValue: new Map(), byValue: new Map(), byId: new Map() };
+const EMPTY: Content = { contacts: [], haystacks: [], byFoldedValue: new Map(), byValue: new Map() };
 
 export function relations(fields: Fields): Partial<Relations> {
   return { source_entry_id: typeof fields.id === 'string' ? fields.id : null };
@@ -37,6 +38,8 @@ export default class PhonebookBackend implements Backend {
   private searched: string[] = [];
   private matched: string[] = [];
   private content = EMPTY;
+  /** Every contact by id, in load order (the indexes in `content` are built from it). */
+  private byId = new Map<string, Fields>();
   private version: number | null = null;
   private loading: Promise<void> | null = null;
 
@@ -72,43 +75,60 @@ export default class PhonebookBackend implements Backend {
 
   async list(uids: string[], _args?: CallArgs): Promise<Fields[]> {
     await this.refresh();
-    return uids.map((uid) => this.content.byId.get(uid)).filter((c): c is Fields => c !== undefined);
+    return uids.map((uid) => this.byId.get(uid)).filter((c): c is Fields => c !== undefined);
   }
 
-  /** Reloads when the host's version differs from the loaded one; concurrent calls share one reload. */
+  /** Catches up when the host's version differs from the held one; concurrent calls share one update. */
   private async refresh(): Promise<void> {
     if (!this.phonebook) return;
     if (this.loading) return this.loading;
     const current = await this.phonebook.version();
     if (current === this.version) return;
-    if (!this.loading) {
-      this.loading = this.reload().finally(() => {
-        this.loading = null;
-      });
-    }
+    this.loading ??= this.update().finally(() => {
+      this.loading = null;
+    });
     return this.loading;
+  }
+
+  private async update(): Promise<void> {
+    if (this.version !== null) {
+      const changes = await this.phonebook!.changes(this.version);
+      if (!changes.reload) {
+        for (const id of changes.removed) this.byId.delete(id);
+        for (const contact of changes.contacts) this.byId.set(String(contact.id), contact);
+        this.use(changes.version);
+        return;
+      }
+    }
+    await this.reload();
   }
 
   private async reload(): Promise<void> {
     const phonebook = this.phonebook!;
     for (let attempt = 1; ; attempt++) {
-      const contacts: Fields[] = [];
+      const byId = new Map<string, Fields>();
       let version: number | null = null;
       let after: string | null = null;
       for (;;) {
         const page = await phonebook.page(after, PAGE_SIZE);
         version ??= page.version;
-        contacts.push(...page.contacts);
+        for (const contact of page.contacts) byId.set(String(contact.id), contact);
         if (page.contacts.length < PAGE_SIZE) break;
         after = String(page.contacts[page.contacts.length - 1].id);
       }
-      // Pages read across a write would mix two states: read again, unless writes never stop.
+      // Pages read across a write may mix two states: read again, unless writes never stop (then the
+      // next call's changes() catches up from the first page's version).
       if ((await phonebook.version()) === version || attempt === LOAD_ATTEMPTS) {
-        this.content = indexContacts(contacts, this.searched, this.matched);
-        this.version = version;
+        this.byId = byId;
+        this.use(version!);
         return;
       }
     }
+  }
+
+  private use(version: number): void {
+    this.content = indexContacts([...this.byId.values()], this.searched, this.matched);
+    this.version = version;
   }
 }
 
@@ -123,9 +143,7 @@ function indexContacts(contacts: Fields[], searched: string[], matched: string[]
   });
   const byFoldedValue = new Map<string, Fields>();
   const byValue = new Map<string, Fields>();
-  const byId = new Map<string, Fields>();
   for (const contact of contacts) {
-    byId.set(String(contact.id), contact);
     for (const column of matched) {
       const value = contact[column];
       if (typeof value !== 'string') continue;
@@ -134,5 +152,5 @@ function indexContacts(contacts: Fields[], searched: string[], matched: string[]
       if (!byFoldedValue.has(folded)) byFoldedValue.set(folded, contact);
     }
   }
-  return { contacts, haystacks, byFoldedValue, byValue, byId };
+  return { contacts, haystacks, byFoldedValue, byValue };
 }

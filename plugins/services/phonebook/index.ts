@@ -1,7 +1,7 @@
 // The `phonebook` service (spec §2.7–2.9, §3.6): phonebooks and their contacts, CSV import, and the
 // `phonebook` capability through which the sandboxed `phonebook` back-end reads a phonebook's contacts
-// without database credentials. Every write bumps the phonebook's version, which back-ends compare
-// before each call to reload their in-memory copy.
+// without database credentials. Every write bumps the phonebook's version and logs which contacts it
+// touched (changes.ts); back-ends compare versions before each call and fetch only what changed.
 import type { ChangeFeed, ListParams, ServiceLoadArgs, ServicePlugin, SourceConfig } from '../../../src/contracts.js';
 import { DirdError, LegacyError } from '../../../src/errors.js';
 import {
@@ -14,11 +14,14 @@ import {
 } from '../../../src/storage/phonebooks.js';
 import type { Store } from '../../../src/storage/store.js';
 import { listInMemory } from '../../views/common/in-memory.js';
+import { ChangeLog } from './changes.js';
 import { checkRows, readCsv } from './csv-import.js';
 import { parseContact, parsePhonebook } from './validation.js';
 
 /** Bounds one capability page, so a single synchronous SQLite read stays short. */
 export const MAX_PAGE = 5000;
+/** Beyond this many changed contacts, a back-end reloads its phonebook rather than fetch them. */
+export const MAX_CHANGED = 2000;
 
 /** Python's repr of a list of strings, as wazo-dird's messages show tenants. */
 const pyList = (items: string[]) => `[${items.map((item) => `'${item}'`).join(', ')}]`;
@@ -52,7 +55,7 @@ export interface ContactListParams {
 }
 
 export class PhonebookService {
-  private readonly versions = new Map<string, number>();
+  private readonly log = new ChangeLog();
   private readonly phonebooks: PhonebookStore;
 
   constructor(store: Store, private readonly changes: ChangeFeed) {
@@ -86,7 +89,7 @@ export class PhonebookService {
     const phonebook = await this.get(tenants, key);
     const sources = await this.phonebooks.sourceUuids(phonebook.uuid);
     if (!(await this.phonebooks.delete(tenants, key))) throw noSuchPhonebook(tenants, key);
-    this.bump(phonebook.uuid);
+    this.log.record(phonebook.uuid, null);
     for (const uuid of sources) this.changes.publish('source', uuid);
   }
 
@@ -108,7 +111,7 @@ export class PhonebookService {
   async createContact(tenants: string[], key: PhonebookKey, body: unknown): Promise<Contact> {
     const phonebook = await this.get(tenants, key);
     const created = await duplicateAs('Duplicate contact', this.phonebooks.contacts.create(phonebook.uuid, parseContact(body)));
-    this.bump(phonebook.uuid);
+    this.log.record(phonebook.uuid, [created.id]);
     return created;
   }
 
@@ -117,14 +120,14 @@ export class PhonebookService {
     const fields = parseContact(body);
     const updated = await duplicateAs('Duplicate contact', this.phonebooks.contacts.update(phonebook.uuid, contact, fields));
     if (!updated) throw new LegacyError(404, `No such contact: ${contact}`);
-    this.bump(phonebook.uuid);
+    this.log.record(phonebook.uuid, [contact]);
     return updated;
   }
 
   async deleteContact(tenants: string[], key: PhonebookKey, contact: string): Promise<void> {
     const phonebook = await this.get(tenants, key);
     if (!(await this.phonebooks.contacts.delete(phonebook.uuid, contact))) throw new LegacyError(404, `No such contact: ${contact}`);
-    this.bump(phonebook.uuid);
+    this.log.record(phonebook.uuid, [contact]);
   }
 
   /** POST …/contacts/import: every row valid or nothing written; duplicates skipped (spec §5.5). */
@@ -132,7 +135,7 @@ export class PhonebookService {
     const phonebook = await this.get(tenants, key);
     const contacts = checkRows(readCsv(body, contentType));
     const created = await this.phonebooks.contacts.importMany(phonebook.uuid, contacts);
-    if (created.length) this.bump(phonebook.uuid);
+    if (created.length) this.log.record(phonebook.uuid, created.map((c) => c.id));
     return { created, failed: [] as unknown[] };
   }
 
@@ -164,11 +167,7 @@ export class PhonebookService {
 
   /** The version of a phonebook's contacts; it changes with every write through this service. */
   version(phonebook: string): number {
-    return this.versions.get(phonebook) ?? 0;
-  }
-
-  private bump(phonebook: string): void {
-    this.versions.set(phonebook, this.version(phonebook) + 1);
+    return this.log.version(phonebook);
   }
 
   private async refreshSources(phonebook: string): Promise<void> {
@@ -179,17 +178,29 @@ export class PhonebookService {
   capability(source: SourceConfig) {
     const phonebook = typeof source.phonebook_uuid === 'string' ? source.phonebook_uuid : '';
     return {
-      version: () => this.version(phonebook),
+      version: () => this.log.version(phonebook),
+      /** One page of the whole phonebook, in contact uuid order, after `after`. */
       page: async (after: string | null, limit: number) => {
-        const version = this.version(phonebook);
+        const version = this.log.version(phonebook);
         const size = Math.max(1, Math.min(MAX_PAGE, Math.floor(Number(limit)) || 1));
         const contacts = phonebook ? await this.phonebooks.contacts.page(phonebook, typeof after === 'string' ? after : null, size) : [];
         return { version, contacts };
       },
+      /**
+       * What changed since `since`: the current state of the touched contacts (absent = deleted), or
+       * `reload` when the log no longer covers it or too much changed.
+       */
+      changes: async (since: number) => {
+        const version = this.log.version(phonebook);
+        const touched = this.log.since(phonebook, Number(since), MAX_CHANGED);
+        if (touched === null) return { version, reload: true as const };
+        const contacts = await this.phonebooks.contacts.getMany(phonebook, touched);
+        const present = new Set(contacts.map((c) => c.id));
+        return { version, contacts, removed: touched.filter((id) => !present.has(id)) };
+      },
     };
   }
 }
-
 
 export default class PhonebookServicePlugin implements ServicePlugin {
   load({ store, changes, grants }: ServiceLoadArgs): PhonebookService {
