@@ -50,7 +50,11 @@ export async function benchPhonebook(base: string, options: PhonebookBenchOption
     name: 'bench_pb', display: { uuid: display.uuid },
     services: { reverse: { sources: [{ uuid: source.uuid }], options: { timeout: 1 } } },
   });
-  const check = await api('GET', `/0.1/directories/reverse/bench_pb/${options.user}?exten=${number(4242)}`);
+  // The source's sandbox starts and loads the phonebook on first use: wait for it (bounded).
+  let check: { display?: unknown } = {};
+  for (let attempt = 0; attempt < 30 && check.display !== 'First4242 Last4242'; attempt++) {
+    check = await api('GET', `/0.1/directories/reverse/bench_pb/${options.user}?exten=${number(4242)}`);
+  }
   if (check.display !== 'First4242 Last4242') throw new Error(`phonebook reverse answered ${JSON.stringify(check)}`);
   const paths = Array.from({ length: 1000 }, (_, i) => `/0.1/directories/reverse/bench_pb/${options.user}?exten=${number((i * 97) % CONTACTS)}`);
   const reverse = await drive(base, { seconds: options.seconds, connections: options.connections, headers, paths });

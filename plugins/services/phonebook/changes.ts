@@ -1,6 +1,8 @@
 // Per phonebook: a version bumped by every write, and a bounded log of which contacts each write
 // touched, so a back-end holding version N fetches only the contacts changed since N.
 // In memory: a restarted host restarts its sandboxes too, and they load from scratch.
+// The version is also mirrored in a SharedArrayBuffer per phonebook, handed to back-ends once: they read
+// it on every call without a message to the host.
 
 /** Entries kept per phonebook; an older version than the log covers means "reload". */
 const LOG_LENGTH = 1000;
@@ -15,6 +17,8 @@ interface Entry {
 
 interface PhonebookLog {
   version: number;
+  /** Int32 [version], shared with the back-ends' workers. */
+  shared: Int32Array;
   /** The version before the oldest kept entry. */
   base: number;
   entries: Entry[];
@@ -27,18 +31,29 @@ export class ChangeLog {
     return this.logs.get(phonebook)?.version ?? 0;
   }
 
+  /** The shared memory holding the phonebook's version (Int32 at index 0). */
+  counter(phonebook: string): SharedArrayBuffer {
+    return this.logOf(phonebook).shared.buffer as SharedArrayBuffer;
+  }
+
   record(phonebook: string, contacts: string[] | null): void {
-    let log = this.logs.get(phonebook);
-    if (!log) this.logs.set(phonebook, (log = { version: 0, base: 0, entries: [] }));
+    const log = this.logOf(phonebook);
     log.version += 1;
+    Atomics.store(log.shared, 0, log.version);
     log.entries.push({ version: log.version, contacts: contacts && contacts.length <= ENTRY_CONTACTS ? contacts : null });
     if (log.entries.length > LOG_LENGTH) log.base = log.entries.shift()!.version;
+  }
+
+  private logOf(phonebook: string): PhonebookLog {
+    let log = this.logs.get(phonebook);
+    if (!log) this.logs.set(phonebook, (log = { version: 0, shared: new Int32Array(new SharedArrayBuffer(4)), base: 0, entries: [] }));
+    return log;
   }
 
   /** Contacts touched after version `since`, or null when that cannot be told within `max` contacts. */
   since(phonebook: string, since: number, max: number): string[] | null {
     const log = this.logs.get(phonebook);
-    if (!log) return since === 0 ? [] : null;
+    if (!log || log.version === 0) return since === 0 ? [] : null;
     if (!Number.isInteger(since) || since < log.base || since > log.version) return null;
     const touched = new Set<string>();
     for (const entry of log.entries) {

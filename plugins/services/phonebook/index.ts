@@ -179,6 +179,8 @@ export class PhonebookService {
     const phonebook = typeof source.phonebook_uuid === 'string' ? source.phonebook_uuid : '';
     return {
       version: () => this.log.version(phonebook),
+      /** Shared memory whose Int32 [0] is the version: read on every call, no message needed. */
+      counter: () => this.log.counter(phonebook),
       /** One page of the whole phonebook, in contact uuid order, after `after`. */
       page: async (after: string | null, limit: number) => {
         const version = this.log.version(phonebook);
