@@ -177,6 +177,7 @@ await onEveryDatabase(t, async (t, { as, dird }) => {
     t.equal(search.body.total, 1, 'total honours search');
     t.same((await admin.get(base, { limit: 2, offset: 1 })).body.items.map((c: any) => c.firstname), ['Bob', 'Émile']);
     t.equal((await admin.get(base, { order: 'note' })).status, 400, 'order is firstname, lastname or name');
+    t.equal((await admin.get(base, { uuid: book.uuid, name: 'x' })).body.total, 4, 'other parameters are ignored (upstream: 500)');
   });
 
   await t.test('ACLs and authentication', async (t) => {
