@@ -32,16 +32,12 @@ function byCodePoint(a: string, b: string): number {
 
 const escapes: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
 
+/** What json.dumps escapes (ensure_ascii): `"`, `\\`, controls and everything outside printable ASCII, per UTF-16 unit. */
+const NEEDS_ESCAPE = /["\\\x00-\x1f\x7f-\uffff]/g;
+
+// One regex pass, not a per-character loop: a contact with megabyte-long values hashes in milliseconds.
 function pythonString(text: string): string {
-  let out = '"';
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    const unit = text.charCodeAt(i);
-    if (escapes[char]) out += escapes[char];
-    else if (unit < 0x20 || unit > 0x7e) out += `\\u${unit.toString(16).padStart(4, '0')}`;
-    else out += char;
-  }
-  return out + '"';
+  return `"${text.replace(NEEDS_ESCAPE, (char) => escapes[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }
 
 function pythonNumber(n: number): string {

@@ -4,6 +4,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Logger } from 'pino';
 import type { SqlDialect } from './dialect.js';
+import { phonebookContactIndex } from './migration-phonebook-index.js';
 
 const uuid = 'varchar(36)';
 
@@ -166,7 +167,10 @@ function initialSchema(dialect: SqlDialect): Migration {
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '0001_initial_schema': initialSchema(dialect) };
+      return {
+        '0001_initial_schema': initialSchema(dialect),
+        '0002_phonebook_contact_index': phonebookContactIndex,
+      };
     },
   };
 }

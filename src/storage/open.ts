@@ -11,6 +11,7 @@ import { displayRepository } from './displays.js';
 import { favoriteRepository } from './favorites.js';
 import { migrateToLatest } from './migrations.js';
 import { personalRepository } from './personal.js';
+import { phonebookRepository } from './phonebooks.js';
 import { profileRepository } from './profiles.js';
 import type { Database } from './schema.js';
 import { sourceRepository } from './sources.js';
@@ -62,6 +63,7 @@ export class SqlStore implements Store {
   readonly sources: Store['sources'];
   readonly personal: Store['personal'];
   readonly favorites: Store['favorites'];
+  readonly phonebooks: Store['phonebooks'];
 
   constructor(readonly db: Kysely<Database>, readonly dialect: SqlDialect, private readonly log?: Logger) {
     const ctx: Ctx = { db, dialect };
@@ -71,6 +73,7 @@ export class SqlStore implements Store {
     this.sources = sourceRepository(ctx);
     this.personal = personalRepository(ctx);
     this.favorites = favoriteRepository(ctx);
+    this.phonebooks = phonebookRepository(ctx);
   }
 
   migrate(): Promise<void> {

@@ -62,6 +62,7 @@ export interface Store {
   personal: PersonalStore;
   /** Favorites, keyed by their owner (see favorites.ts). */
   favorites: FavoriteStore;
+  phonebooks: import('./phonebooks.js').PhonebookStore;
   /** Runs pending migrations (safe to call on every start). */
   migrate(): Promise<void>;
   close(): Promise<void>;

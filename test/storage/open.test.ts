@@ -71,7 +71,7 @@ for (const database of databases) {
       t.same(await second.sources.get([tenant], source.uuid), source);
       t.same(await second.profiles.get([tenant], profile.uuid), profile);
       const migrations = await second.db.selectFrom('dird_migration' as never).select('name' as never).execute();
-      t.same(migrations, [{ name: '0001_initial_schema' }]);
+      t.same(migrations, [{ name: '0001_initial_schema' }, { name: '0002_phonebook_contact_index' }]);
       const tables = (await second.db.introspection.getTables()).map((table) => table.name).filter((name) => specTables.includes(name));
       t.same(tables.sort(), specTables);
     });

@@ -28,8 +28,20 @@ export function sourceBodySchema(backend: BackendInfo): Record<string, unknown> 
   if (!backend.configSchema) return commonSourceSchema;
   // Identifiers would clash when compiled twice; the draft is the validator's.
   const { $id: _id, $schema: _draft, ...own } = backend.configSchema;
-  return { type: 'object', allOf: [commonSourceSchema, own] };
+  return { type: 'object', allOf: [namesItself(backend) ? unnamedSourceSchema : commonSourceSchema, own] };
 }
+
+/** A back-end whose schema marks `name` read-only names its sources itself (phonebook: the phonebook's name). */
+function namesItself(backend: BackendInfo): boolean {
+  const name = (backend.configSchema?.properties as Record<string, { readOnly?: unknown }> | undefined)?.name;
+  return name?.readOnly === true;
+}
+
+const unnamedSourceSchema = {
+  ...commonSourceSchema,
+  required: [],
+  properties: { ...commonSourceSchema.properties, name: {} },
+};
 
 /** Whether fields outside the schemas are kept (schema-less back-ends, or schemas that allow them). */
 export function keepsUnknownFields(backend: BackendInfo): boolean {
