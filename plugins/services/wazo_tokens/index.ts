@@ -1,5 +1,5 @@
 // The `wazo_tokens` service: wazo-auth tokens for the built-in remote back-ends, obtained in the host so
-// that no back-end worker ever holds the credentials behind them. Back-ends get the `tokens` capability:
+// that no back-end worker ever holds the credentials behind them (the workers get sources without them). Back-ends get the `tokens` capability:
 //   await host.tokens.service()                        -> { token, tenant } (wazo, conference)
 //   await host.tokens.external(kind, user_uuid, token) -> access token or null (google, office365)
 import type { Logger } from 'pino';
@@ -67,7 +67,7 @@ export default class WazoTokensPlugin implements ServicePlugin {
     grants.grant('tokens', TOKEN_BACKENDS, (source) => ({
       service: () => service.serviceToken(source),
       external: (kind: string, userUuid: string | null, token: string | null) => service.externalToken(source, kind, userUuid, token),
-    }));
+    }), { conceal: ['auth.username', 'auth.password', 'auth.key_file'] });
     return service;
   }
 
