@@ -13,6 +13,7 @@ import { makeResultBuilder } from '../src/result.js';
 import { SandboxedSource } from '../host/sources/sandboxed-source.js';
 import { defaults } from '../src/config/defaults.js';
 import { drive, percentiles, type LoadFigures } from './load.js';
+import { benchGraphql } from './graphql.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = 3;
@@ -217,6 +218,7 @@ async function main() {
   console.log(`  reverse / shaped route:       ${percent(ratio(2, 1))}  (dird's own share: auth, profiles, sandbox)`);
   const fan = await fanOut(dird.base);
   console.log(`lookup over 5 × 50 ms sources:  p50 ${fmt(fan.p50, 1)} ms  p99 ${fmt(fan.p99, 1)} ms  (target p50 ≤ 70 ms; sequential would be 250 ms)`);
+  await benchGraphql(dird.base, TOKEN, work, SECONDS);
   await stop(dird.child);
   const hop = await workerHop(file);
   console.log(`csv firstMatch in process:      p50 ${fmt(hop.inProcess.p50, 1)} µs  p99 ${fmt(hop.inProcess.p99, 1)} µs`);
