@@ -50,18 +50,3 @@ export class ConfdClient {
     return answer.body;
   }
 }
-
-/** Lower-cased, accents dropped: the "ascii-lowercase" comparisons of the remote back-ends. */
-export function fold(value: unknown): string {
-  return String(value).normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-}
-
-/** Relations and the unique id ride on a raw entry without showing among its fields (spread skips them). */
-export function withHidden<T extends object>(entry: T, relations: Record<string, unknown>): T {
-  Object.defineProperty(entry, 'relations', { value: relations, enumerable: false });
-  return entry;
-}
-
-export function hiddenRelations(entry: object): Record<string, unknown> {
-  return ((entry as { relations?: Record<string, unknown> }).relations ?? {}) as Record<string, unknown>;
-}

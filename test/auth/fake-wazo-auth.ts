@@ -70,6 +70,12 @@ export class FakeWazoAuth {
     return Object.hasOwn(this.options.tokens, token);
   }
 
+  /** A user's external tokens, to change in a test. */
+  externalTokensOf(user: string): Record<string, string> {
+    this.options.externalTokens ??= {};
+    return (this.options.externalTokens[user] ??= {});
+  }
+
   /** Requests whose path starts with `prefix`. */
   hits(method: string, pathPrefix: string): RecordedRequest[] {
     return this.requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix));

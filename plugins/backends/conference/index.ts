@@ -1,6 +1,7 @@
 // The conference back-end (spec §4.6): the conferences of a wazo-confd, with their numbers.
 import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
-import { ConfdClient, ConfdError, fold, hiddenRelations, withHidden } from '../../../src/remote/confd.js';
+import { ConfdClient, ConfdError } from '../../../src/remote/confd.js';
+import { fold, hiddenRelations, withHidden } from '../../../src/remote/entries.js';
 
 export { configSchema } from './schema.js';
 

@@ -1,7 +1,8 @@
 // The wazo back-end (spec §4.5): the users of a wazo-confd, with their ids as relations. The service
 // token comes from the host's `tokens` capability; the credentials behind it never reach this worker.
 import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
-import { ConfdClient, fold, hiddenRelations, withHidden } from '../../../src/remote/confd.js';
+import { ConfdClient } from '../../../src/remote/confd.js';
+import { fold, hiddenRelations, withHidden } from '../../../src/remote/entries.js';
 
 export { configSchema } from './schema.js';
 
