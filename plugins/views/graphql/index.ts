@@ -1,10 +1,8 @@
 // `graphql_view`: POST (and GET) /0.1/graphql (spec §2.10). The route itself needs no ACL: each root
 // field checks its own, so introspection is open and a refused field is an error beside the others' data.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { execute, parse, validate, type DocumentNode, type GraphQLError } from 'graphql';
 import type { ViewLoadArgs, ViewPlugin } from '../../../src/contracts.js';
-import { rootValue, type Context } from './resolvers.js';
-import { schema } from './schema.js';
+import type { Context } from './resolvers.js';
 
 interface GraphqlParams {
   query?: unknown;
@@ -12,29 +10,12 @@ interface GraphqlParams {
   operationName?: unknown;
 }
 
-/** Parsed and validated documents by query text: clients send the same few queries over and over. */
-const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
-const MAX_DOCUMENTS = 500;
-
-function documentOf(query: string): DocumentNode | readonly GraphQLError[] {
-  let document = documents.get(query);
-  if (document) return document;
-  try {
-    const parsed = parse(query);
-    const errors = validate(schema, parsed);
-    document = errors.length > 0 ? errors : parsed;
-  } catch (error) {
-    document = [error as GraphQLError];
-  }
-  if (documents.size >= MAX_DOCUMENTS) documents.clear();
-  documents.set(query, document);
-  return document;
-}
-
 const badRequest = (reply: FastifyReply, message: string) => reply.code(400).send({ errors: [{ message }] });
 
 export default class GraphqlView implements ViewPlugin {
   load({ app, services }: ViewLoadArgs): void {
+    const engine = import('./engine.js');
+    engine.catch(() => {});
     const handle = async (request: FastifyRequest, reply: FastifyReply, params: GraphqlParams) => {
       if (typeof params.query !== 'string' || params.query === '') return badRequest(reply, 'Must provide query string.');
       let variables = params.variables ?? null;
@@ -49,16 +30,10 @@ export default class GraphqlView implements ViewPlugin {
       if (params.operationName !== undefined && params.operationName !== null && typeof params.operationName !== 'string') {
         return badRequest(reply, 'operationName must be a string.');
       }
-      const document = documentOf(params.query);
-      if (!('kind' in document)) return reply.code(400).send({ errors: document.map((error) => error.toJSON()) });
       const contextValue: Context = { request, profiles: services.profile, reverse: services.reverse };
-      const result = await execute({
-        schema, document, rootValue, contextValue,
-        variableValues: variables as Record<string, unknown> | null,
-        operationName: (params.operationName as string | undefined) ?? null,
-      });
-      // No data at all: the request itself was wrong (unknown operation, bad variables).
-      return reply.code(result.data === undefined ? 400 : 200).send(result);
+      const operationName = (params.operationName as string | undefined) ?? null;
+      const { status, body } = await (await engine).run(params.query, variables as Record<string, unknown> | null, operationName, contextValue);
+      return reply.code(status).send(body);
     };
 
     const tags = ['graphql'];
