@@ -49,9 +49,17 @@ export async function benchGraphql(base: string, token: string, work: string, se
   }
   await api(base, token, 'POST', '/0.1/profiles', { name: 'graphql-bench', services: { reverse: { sources, options: { timeout: 1 } } } });
   const all = bodies();
-  const check = await api(base, token, 'POST', '/0.1/graphql', JSON.parse(all[1]));
-  const edges = check?.data?.me?.contacts?.edges ?? [];
-  if (edges.length !== NUMBERS_PER_QUERY || edges.some((edge: any) => !edge.node)) throw new Error(`graphql answered ${JSON.stringify(check).slice(0, 300)}`);
+  // The sources' sandboxes start on first use: wait (bounded) until every number is found.
+  let check: any = null;
+  const complete = (answer: any) => {
+    const edges = answer?.data?.me?.contacts?.edges ?? [];
+    return edges.length === NUMBERS_PER_QUERY && edges.every((edge: any) => edge.node);
+  };
+  for (let attempt = 0; attempt < 30 && !complete(check); attempt++) {
+    check = await api(base, token, 'POST', '/0.1/graphql', JSON.parse(all[1]));
+    if (!complete(check)) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (!complete(check)) throw new Error(`graphql answered ${JSON.stringify(check).slice(0, 300)}`);
 
   const run = async (duration: number) => {
     let next = 0;
