@@ -26,26 +26,17 @@ export class RemoteUnreachable extends Error {}
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
-const caFiles = new Map<string, Buffer>();
+const tlsAgents = new Map<string | false, https.Agent>();
 
 export function requestJson(url: string, options: RequestOptions = {}): Promise<Answer> {
   const target = new URL(url);
   const secure = target.protocol === 'https:';
-  const tls: https.RequestOptions = {};
-  if (secure && options.verify === false) {
-    tls.rejectUnauthorized = false;
-    tls.agent = new https.Agent({ rejectUnauthorized: false });
-  } else if (secure && typeof options.verify === 'string') {
-    tls.ca = caOf(options.verify);
-    tls.agent = new https.Agent({ ca: tls.ca });
-  }
   const send = secure ? https.request : http.request;
   return new Promise((resolve, reject) => {
     const request = send(target, {
       method: options.method ?? 'GET',
       headers: { Accept: 'application/json', ...(options.body ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
-      agent: secure ? agents.https : agents.http,
-      ...tls,
+      agent: secure ? tlsAgent(options.verify ?? true) : agents.http,
     }, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -70,10 +61,18 @@ export function requestJson(url: string, options: RequestOptions = {}): Promise<
   });
 }
 
-function caOf(path: string): Buffer {
-  let ca = caFiles.get(path);
-  if (!ca) caFiles.set(path, (ca = readFileSync(path)));
-  return ca;
+/** One keep-alive agent per TLS setting: verified, unverified, or verified against a CA file. */
+function tlsAgent(verify: boolean | string): https.Agent {
+  if (verify === true) return agents.https;
+  const key = verify === false ? false : verify;
+  let agent = tlsAgents.get(key);
+  if (!agent) {
+    agent = verify === false
+      ? new https.Agent({ keepAlive: true, rejectUnauthorized: false })
+      : new https.Agent({ keepAlive: true, ca: readFileSync(verify) });
+    tlsAgents.set(key, agent);
+  }
+  return agent;
 }
 
 function parseJson(text: string): unknown {
