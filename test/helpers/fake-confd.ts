@@ -30,6 +30,8 @@ export interface FakeConfdOptions {
   conferences?: ConfdConference[];
   /** Whether a token is valid (asked of the wazo-auth stand-in). */
   validToken(token: string): boolean;
+  /** Serve HTTPS with this key and certificate. */
+  tls?: { key: string; cert: string };
 }
 
 const SEARCHED = ['firstname', 'lastname', 'email', 'exten', 'mobile_phone_number', 'userfield', 'description'] as const;
@@ -47,7 +49,7 @@ export function fakeConfd(options: FakeConfdOptions): StandIn {
       default:
         return { status: 404, body: { message: 'Not found' } };
     }
-  });
+  }, options.tls);
 }
 
 function users(all: ConfdUser[], { query }: StandInRequest) {

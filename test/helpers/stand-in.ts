@@ -1,6 +1,7 @@
 // A small JSON HTTP server on 127.0.0.1 standing in for a remote API, recording every request.
 // `delayMs` makes it slow, `forcedStatus` makes it fail; a handler answers the rest.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface StandInRequest {
@@ -22,8 +23,9 @@ export class StandIn {
   port = 0;
   private readonly server: Server;
 
-  constructor(handler: StandInHandler) {
-    this.server = createServer((req, res) => {
+  /** With `tls`, it speaks HTTPS with that key and certificate. */
+  constructor(handler: StandInHandler, private readonly tls?: { key: string; cert: string }) {
+    const listener = (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', 'http://stand-in');
       const request = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
       this.requests.push(request);
@@ -34,11 +36,12 @@ export class StandIn {
       };
       if (this.delayMs > 0) setTimeout(send, this.delayMs).unref();
       else send();
-    });
+    };
+    this.server = tls ? createTlsServer(tls, listener) : createServer(listener);
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<this> {

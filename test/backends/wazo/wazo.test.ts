@@ -7,6 +7,7 @@ import t from 'tap';
 import { closedPort, FakeWazoAuth, until } from '../../auth/fake-wazo-auth.js';
 import { fakeConfd, type ConfdUser } from '../../helpers/fake-confd.js';
 import { startDird } from '../../helpers/dird.js';
+import { selfSigned } from '../../helpers/self-signed.js';
 
 const XIVO_UUID = '11111111-2222-4333-8444-555555555555';
 const users: ConfdUser[] = [
@@ -154,4 +155,24 @@ t.test('GET …/contacts: bad order 400, unknown source 404, confd down 503', as
   t.same(down.json().details.wazo_confd_config, { host: '127.0.0.1', port: downPort, timeout: null });
   const other = await dird.inject({ url: url(sources.good.uuid), headers: { 'x-auth-token': dird.tokens.other } });
   t.equal(other.statusCode, 404, 'another tenant does not see the source');
+});
+
+t.test('HTTPS confd: verify_certificate false, or a CA file, reach a self-signed confd; default verification refuses it', async (t) => {
+  const tls = selfSigned();
+  const secure = await fakeConfd({ uuid: XIVO_UUID, users, validToken, tls }).start();
+  t.teardown(() => secure.stop());
+  const names: string[] = [];
+  for (const [name, verify] of [['unverified', false], ['own-ca', tls.certFile], ['verified', true]] as const) {
+    const response = await dird.inject({ method: 'POST', url: '/0.1/backends/wazo/sources', headers, payload: {
+      name, auth: credentials, confd: { host: '127.0.0.1', port: secure.port, https: true, prefix: null, verify_certificate: verify },
+      searched_columns: ['firstname'], format_columns: { name: '{firstname} {lastname}' },
+    } });
+    const profile = await dird.inject({ method: 'POST', url: '/0.1/profiles', headers, payload: {
+      name: `tls-${name}`, display: { uuid: display.uuid }, services: { lookup: { sources: [{ uuid: response.json().uuid }], options: { timeout: 5 } } },
+    } });
+    t.equal(profile.statusCode, 201);
+    const results = (await dird.inject({ url: `/0.1/directories/lookup/tls-${name}?term=bob`, headers })).json().results;
+    names.push(`${name}: ${results.map((r: any) => r.column_values[0]).join(',')}`);
+  }
+  t.same(names, ['unverified: Bob Martin', 'own-ca: Bob Martin', 'verified: ']);
 });
