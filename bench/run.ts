@@ -15,6 +15,7 @@ import { defaults } from '../src/config/defaults.js';
 import { drive, percentiles, type LoadFigures } from './load.js';
 import { benchPersonal } from './personal.js';
 import { benchPhonebook } from './phonebook.js';
+import { benchGraphql } from './graphql.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = 3;
@@ -220,6 +221,7 @@ async function main() {
   const fan = await fanOut(dird.base);
   console.log(`lookup over 5 × 50 ms sources:  p50 ${fmt(fan.p50, 1)} ms  p99 ${fmt(fan.p99, 1)} ms  (target p50 ≤ 70 ms; sequential would be 250 ms)`);
   await benchPhonebook(dird.base, { token: TOKEN, user: USER, seconds: SECONDS, connections: CONNECTIONS });
+  await benchGraphql(dird.base, TOKEN, work, SECONDS);
   await stop(dird.child);
   const hop = await workerHop(file);
   console.log(`csv firstMatch in process:      p50 ${fmt(hop.inProcess.p50, 1)} µs  p99 ${fmt(hop.inProcess.p99, 1)} µs`);

@@ -54,7 +54,14 @@ export type Capability = Record<string, (...args: any[]) => unknown>;
  */
 export interface CapabilityGrants {
   /** `provide` is called once per sandbox start with the source the capability is for. */
-  grant(name: string, backends: string[], provide: (source: SourceConfig) => Capability): void;
+  grant(name: string, backends: string[], provide: (source: SourceConfig) => Capability, options?: GrantOptions): void;
+}
+export interface GrantOptions {
+  /**
+   * Dotted paths of source fields only the capability needs (e.g. `auth.password`): the back-end's
+   * worker gets the source without them.
+   */
+  conceal?: string[];
 }
 export type AsyncCapabilities<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
 

@@ -37,6 +37,7 @@ export class SandboxRegistry implements SourceRegistry {
       this.publicConfig,
       this.log.child({ source: config.name, backend: config.backend }),
       this.grants.capabilitiesFor(entry, config),
+      this.grants.workerConfig(entry, config),
     );
     this.sources.set(config.uuid, source);
     return source;

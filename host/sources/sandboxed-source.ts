@@ -36,6 +36,8 @@ export class SandboxedSource implements SourceHandle {
     private readonly mainConfig: Record<string, unknown>,
     private readonly log: Logger,
     granted: Record<string, Capability> = {},
+    /** The config the worker gets: `config` minus what grants keep in the host. */
+    private readonly workerConfig: SourceConfig = config,
   ) {
     this.capabilities = {
       ...granted,
@@ -83,7 +85,7 @@ export class SandboxedSource implements SourceHandle {
     const boot: WorkerBoot = {
       backend: this.config.backend,
       modulePath: this.modulePath,
-      source: this.config,
+      source: this.workerConfig,
       mainConfig: this.mainConfig,
       heartbeatMs: Math.max(50, Math.min(500, (stall_timeout * 1000) / 4)),
     };

@@ -37,6 +37,8 @@ export const defaults = {
     generate_admin_token: false,
   },
   confd: { host: 'localhost', port: 9486, prefix: null, https: false },
+  /** Google People API base URL (the google back-end; tests point it at a stand-in). */
+  google: { people_url: 'https://people.googleapis.com/v1' },
   bus: {
     enabled: false,
     username: 'guest',

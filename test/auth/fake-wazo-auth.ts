@@ -30,6 +30,8 @@ export interface FakeWazoAuthOptions {
   tenants: FakeTenant[];
   service?: { username: string; password: string; tenant_uuid: string };
   prefix?: string;
+  /** Users' external (OAuth) tokens: user uuid -> kind (google, microsoft) -> access token. */
+  externalTokens?: Record<string, Record<string, string>>;
 }
 
 export class FakeWazoAuth {
@@ -61,6 +63,17 @@ export class FakeWazoAuth {
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Whether `token` is a live token of this wazo-auth (other stand-ins check theirs with it). */
+  knows(token: string): boolean {
+    return Object.hasOwn(this.options.tokens, token);
+  }
+
+  /** A user's external tokens, to change in a test. */
+  externalTokensOf(user: string): Record<string, string> {
+    this.options.externalTokens ??= {};
+    return (this.options.externalTokens[user] ??= {});
   }
 
   /** Requests whose path starts with `prefix`. */
@@ -107,6 +120,8 @@ export class FakeWazoAuth {
         return send(scopeOk && tenantOk ? 204 : 403);
       }
     }
+    const externalMatch = /^\/users\/([^/]+)\/external\/([^/]+)$/.exec(path);
+    if (method === 'GET' && externalMatch) return this.externalToken(decodeURIComponent(externalMatch[1]), externalMatch[2], headers, send);
     if (method === 'GET' && path === '/tenants') {
       const token = this.options.tokens[String(headers['x-auth-token'])];
       const tenant = String(headers['wazo-tenant'] ?? token?.tenant_uuid);
@@ -118,6 +133,14 @@ export class FakeWazoAuth {
       return send(200, { items, total: visible.length, filtered: items.length });
     }
     send(405, { reason: ['Method not allowed'] });
+  }
+
+  private externalToken(user: string, kind: string, headers: IncomingHttpHeaders, send: (status: number, payload?: unknown) => void): void {
+    const token = this.options.tokens[String(headers['x-auth-token'])];
+    if (!token) return send(401, { reason: ['Unauthorized'] });
+    const access = this.options.externalTokens?.[user]?.[kind];
+    if (!access) return send(404, { error_id: 'unknown-token', message: `No token found for user "${user}"`, resource: kind });
+    send(200, { access_token: access, token_expiration: 3599, scope: [] });
   }
 
   private createToken(headers: IncomingHttpHeaders, body: string, send: (status: number, payload?: unknown) => void): void {

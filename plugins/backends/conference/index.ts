@@ -1,0 +1,77 @@
+// The conference back-end (spec §4.6): the conferences of a wazo-confd, with their numbers.
+import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
+import { ConfdClient, ConfdError } from '../../../src/remote/confd.js';
+import { fold, hiddenRelations, withHidden } from '../../../src/remote/entries.js';
+
+export { configSchema } from './schema.js';
+
+export function relations(fields: Fields): Partial<Relations> {
+  return hiddenRelations(fields) as Partial<Relations>;
+}
+
+export default class ConferenceBackend implements Backend {
+  private confd!: ConfdClient;
+  private searched: string[] = [];
+  private matched: string[] = [];
+
+  load({ config, host }: BackendLoadArgs): void {
+    this.confd = new ConfdClient(config.confd as any, () => host.tokens.service());
+    this.searched = config.searched_columns ?? [];
+    this.matched = config.first_matched_columns ?? [];
+  }
+
+  async search(term: string, _args?: CallArgs): Promise<Fields[]> {
+    const needle = fold(term);
+    return (await this.contacts()).filter((contact) =>
+      this.searched.some((column) => valuesOf(contact[column]).some((value) => fold(value).includes(needle))));
+  }
+
+  async firstMatch(exten: string, _args?: CallArgs): Promise<Fields | null> {
+    return (await this.contacts()).find((contact) => this.matches(contact, fold(exten))) ?? null;
+  }
+
+  async matchAll(extens: string[], _args?: CallArgs): Promise<Record<string, Fields>> {
+    const contacts = await this.contacts();
+    const found: Record<string, Fields> = {};
+    for (const exten of extens) {
+      const contact = contacts.find((c) => this.matches(c, fold(exten)));
+      if (contact) found[exten] = contact;
+    }
+    return found;
+  }
+
+  async list(uids: string[], _args?: CallArgs): Promise<Fields[]> {
+    const wanted = new Set(uids.map(String));
+    return (await this.contacts()).filter((contact) => wanted.has(String(contact.id)));
+  }
+
+  private matches(contact: Fields, exten: string): boolean {
+    return this.matched.some((column) => valuesOf(contact[column]).some((value) => fold(value) === exten));
+  }
+
+  /** Every conference, fetched on each call; a confd error gives none, an unreachable one throws. */
+  private async contacts(): Promise<Fields[]> {
+    let answer;
+    try {
+      answer = await this.confd.conferences();
+    } catch (error) {
+      if (error instanceof ConfdError) return [];
+      throw error;
+    }
+    return (answer.items ?? []).map(contactOf);
+  }
+}
+
+function valuesOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return [];
+}
+
+function contactOf(conference: any): Fields {
+  const extens = (list: any[] | undefined) => (list ?? []).map((extension) => extension?.exten).filter((e) => typeof e === 'string');
+  const incalls = (conference.incalls ?? []).flatMap((incall: any) => extens(incall?.extensions));
+  return withHidden({ id: conference.id, name: conference.name, extensions: extens(conference.extensions), incalls }, {
+    source_entry_id: conference.id === null || conference.id === undefined ? null : String(conference.id),
+  });
+}

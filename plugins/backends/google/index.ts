@@ -1,0 +1,65 @@
+// The google back-end (spec §4.7): the calling user's Google contacts, with the user's Google token
+// fetched by the host (`tokens` capability). The People API base URL is `google.people_url`.
+import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
+import { hiddenRelations, withHidden } from '../../../src/remote/entries.js';
+import { DEFAULT_PEOPLE_URL, GoogleClient, googleValues, type GoogleContact } from '../../../src/remote/google.js';
+
+export { configSchema } from './schema.js';
+
+export function relations(fields: Fields): Partial<Relations> {
+  return hiddenRelations(fields) as Partial<Relations>;
+}
+
+export default class GoogleBackend implements Backend {
+  private google!: GoogleClient;
+  private host!: BackendLoadArgs['host'];
+  private searched: string[] = [];
+  private matched: string[] = [];
+
+  load({ config, main_config, host }: BackendLoadArgs): void {
+    const peopleUrl = (main_config.google as { people_url?: string } | undefined)?.people_url;
+    this.google = new GoogleClient(peopleUrl || DEFAULT_PEOPLE_URL);
+    this.host = host;
+    this.searched = config.searched_columns ?? [];
+    this.matched = config.first_matched_columns ?? [];
+    // The result builder reads format_columns after load: every google source answers reverse lookups.
+    if (!('reverse' in (config.format_columns ?? {}))) config.format_columns = { ...config.format_columns, reverse: '{name}' };
+  }
+
+  async search(term: string, args: CallArgs): Promise<Fields[]> {
+    const needle = term.toLowerCase();
+    const found = await this.fetch(args, (token) => this.google.search(token, term));
+    return found.filter((contact) => this.searched.some((column) => googleValues(contact[column]).some((v) => v.toLowerCase().includes(needle))));
+  }
+
+  async firstMatch(exten: string, args: CallArgs): Promise<Fields | null> {
+    return (await this.matchAll([exten], args))[exten] ?? null;
+  }
+
+  async matchAll(extens: string[], args: CallArgs): Promise<Record<string, Fields>> {
+    const contacts = await this.fetch(args, (token) => this.google.all(token));
+    const found: Record<string, Fields> = {};
+    for (const exten of extens) {
+      const wanted = exten.toLowerCase();
+      const contact = contacts.find((c) => this.matched.some((column) => googleValues(c[column]).some((v) => v.toLowerCase() === wanted)));
+      if (contact) found[exten] = contact;
+    }
+    return found;
+  }
+
+  async list(uids: string[], args: CallArgs): Promise<Fields[]> {
+    const wanted = new Set(uids);
+    return (await this.fetch(args, (token) => this.google.all(token))).filter((contact) => wanted.has(String(contact.id)));
+  }
+
+  /** No user, no Google token, or a Google error: no contacts. */
+  private async fetch(args: CallArgs, call: (token: string) => Promise<GoogleContact[]>): Promise<Fields[]> {
+    try {
+      const token: string | null = await this.host.tokens.external('google', args.user_uuid, args.token);
+      if (!token) return [];
+      return (await call(token)).map((contact) => withHidden(contact, { source_entry_id: contact.id === null ? null : String(contact.id) }));
+    } catch {
+      return [];
+    }
+  }
+}

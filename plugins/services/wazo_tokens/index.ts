@@ -1,0 +1,78 @@
+// The `wazo_tokens` service: wazo-auth tokens for the built-in remote back-ends, obtained in the host so
+// that no back-end worker ever holds the credentials behind them (the workers get sources without them). Back-ends get the `tokens` capability:
+//   await host.tokens.service()                        -> { token, tenant } (wazo, conference)
+//   await host.tokens.external(kind, user_uuid, token) -> access token or null (google, office365)
+import type { Logger } from 'pino';
+import type { ServiceLoadArgs, ServicePlugin, SourceConfig } from '../../../src/contracts.js';
+import { requestJson } from '../../../src/remote/http.js';
+import { authBaseUrl, timeoutMs, verifyOption, type AuthSettings } from '../../../src/remote/wazo-services.js';
+import { TokenRenewer, type ServiceToken } from './renewer.js';
+
+const EXTERNAL_KINDS = new Set(['google', 'microsoft']);
+export const TOKEN_BACKENDS = ['wazo', 'conference', 'google', 'office365'];
+
+export class TokenService {
+  private readonly renewers = new Map<string, { key: string; renewer: TokenRenewer }>();
+
+  constructor(private readonly expirationS: number, private readonly log: Logger) {}
+
+  /** The source's service token, from its own `auth` settings. */
+  serviceToken(source: SourceConfig): Promise<ServiceToken> {
+    const auth = (source.auth ?? {}) as AuthSettings;
+    const key = JSON.stringify(auth);
+    let entry = this.renewers.get(source.uuid);
+    if (!entry || entry.key !== key) {
+      entry?.renewer.close();
+      entry = { key, renewer: new TokenRenewer(auth, source.tenant_uuid, this.expirationS, this.log.child({ source: source.name })) };
+      this.renewers.set(source.uuid, entry);
+    }
+    return entry.renewer.get();
+  }
+
+  /** A user's external (OAuth) access token from the source's wazo-auth; null when the user has none. */
+  async externalToken(source: SourceConfig, kind: string, userUuid: string | null, userToken: string | null): Promise<string | null> {
+    if (!EXTERNAL_KINDS.has(kind)) throw new Error(`unknown external token kind "${kind}"`);
+    if (!userUuid || !userToken) return null;
+    const auth = (source.auth ?? {}) as AuthSettings;
+    const answer = await requestJson(`${authBaseUrl(auth)}/users/${encodeURIComponent(userUuid)}/external/${kind}`, {
+      headers: { 'X-Auth-Token': userToken },
+      timeoutMs: timeoutMs(auth),
+      verify: verifyOption(auth.verify_certificate),
+    });
+    if (answer.status === 404) return null;
+    const token = answer.body?.access_token;
+    if (answer.status !== 200 || typeof token !== 'string') throw new Error(`wazo-auth answered ${answer.status} to the external token request`);
+    return token;
+  }
+
+  forget(uuid: string): void {
+    this.renewers.get(uuid)?.renewer.close();
+    this.renewers.delete(uuid);
+  }
+
+  close(): void {
+    for (const { renewer } of this.renewers.values()) renewer.close();
+    this.renewers.clear();
+  }
+}
+
+export default class WazoTokensPlugin implements ServicePlugin {
+  private service: TokenService | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  load({ config, grants, changes, log }: ServiceLoadArgs): TokenService {
+    const expiration = Number(config.services?.wazo_tokens?.token_expiration ?? 21_600);
+    const service = (this.service = new TokenService(expiration, log));
+    this.unsubscribe = changes.subscribe((kind, uuid) => kind === 'source' && service.forget(uuid));
+    grants.grant('tokens', TOKEN_BACKENDS, (source) => ({
+      service: () => service.serviceToken(source),
+      external: (kind: string, userUuid: string | null, token: string | null) => service.externalToken(source, kind, userUuid, token),
+    }), { conceal: ['auth.username', 'auth.password', 'auth.key_file'] });
+    return service;
+  }
+
+  unload(): void {
+    this.unsubscribe?.();
+    this.service?.close();
+  }
+}
