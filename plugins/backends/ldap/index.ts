@@ -1,0 +1,155 @@
+// The ldap back-end (spec §4.3): one small connection pool per source, RFC 4515 filters, paged searches
+// (so an Active Directory with more matches than its size limit still answers), first value of each attribute.
+import type { Entry, SearchOptions } from 'ldapts';
+import type { AsyncCapabilities, Backend, BackendLoadArgs, Fields, HostCapabilities, LogLevel } from '../../../src/contracts.js';
+import { ConnectionPool } from './connection.js';
+import {
+  bytesToUuid, firstMatchFilter, listFilter, matchAllFilter, requestedAttributes, searchFilter, type FilterSource,
+} from './filter.js';
+
+export { configSchema } from './schema.js';
+
+/** Connections per source: a dropped or slow one does not hold up the others' calls. */
+export const POOL_SIZE = 2;
+/** Entries per page; below Active Directory's MaxPageSize (1,000) and OpenLDAP's default limit (500). */
+export const PAGE_SIZE = 200;
+const DEFAULT_NETWORK_TIMEOUT = 0.3;
+const DEFAULT_TIMEOUT = 1.0;
+
+type UniqueFormat = 'string' | 'binary_uuid';
+
+export default class LdapBackend implements Backend {
+  private pool: ConnectionPool | null = null;
+  private filters: FilterSource = { customFilter: null, searched: [], matched: [] };
+  private attributes: string[] = [];
+  private uniqueColumn: string | null = null;
+  private uniqueFormat: UniqueFormat = 'string';
+  private timeLimit = 0;
+  private host: AsyncCapabilities<HostCapabilities> | null = null;
+  private lastProblem: string | null = null;
+  private name = '';
+
+  async load({ config, host }: BackendLoadArgs): Promise<void> {
+    this.host = host;
+    this.name = config.name;
+    const customFilter = typeof config.ldap_custom_filter === 'string' && config.ldap_custom_filter !== '' ? config.ldap_custom_filter : null;
+    this.filters = { customFilter, searched: config.searched_columns ?? [], matched: config.first_matched_columns ?? [] };
+    if (customFilter === null && this.filters.searched.length === 0) {
+      throw new Error('an ldap source needs ldap_custom_filter or searched_columns');
+    }
+    this.uniqueColumn = typeof config.unique_column === 'string' && config.unique_column !== '' ? config.unique_column : null;
+    this.uniqueFormat = config.unique_column_format === 'binary_uuid' ? 'binary_uuid' : 'string';
+    this.attributes = requestedAttributes(config.format_columns ?? {}, this.uniqueColumn);
+    const seconds = (value: unknown, fallback: number) => (typeof value === 'number' && value >= 0 ? value : fallback);
+    const timeout = seconds(config.ldap_timeout, DEFAULT_TIMEOUT);
+    this.timeLimit = Math.ceil(timeout);
+    this.pool = new ConnectionPool({
+      url: String(config.ldap_uri),
+      baseDn: String(config.ldap_base_dn),
+      username: typeof config.ldap_username === 'string' ? config.ldap_username : null,
+      password: typeof config.ldap_password === 'string' ? config.ldap_password : null,
+      startTls: config.ldap_starttls === true,
+      caFile: typeof config.ldap_tls_ca_file === 'string' ? config.ldap_tls_ca_file : null,
+      networkTimeoutMs: seconds(config.ldap_network_timeout, DEFAULT_NETWORK_TIMEOUT) * 1000,
+      operationTimeoutMs: timeout * 1000,
+    }, POOL_SIZE);
+    // A server that is down now may be up later: the source loads and reconnects on demand.
+    await this.pool.warm().then(() => this.recovered(), (err) => this.problem(`cannot connect: ${messageOf(err)}`));
+  }
+
+  async unload(): Promise<void> {
+    await this.pool?.close();
+  }
+
+  async search(term: string): Promise<Fields[]> {
+    return this.query(searchFilter(this.filters, term), {});
+  }
+
+  async firstMatch(exten: string): Promise<Fields | null> {
+    const [first] = await this.query(firstMatchFilter(this.filters, exten), { sizeLimit: 1 });
+    return first ?? null;
+  }
+
+  async matchAll(extens: string[]): Promise<Record<string, Fields>> {
+    if (extens.length === 0) return {};
+    const wanted = new Set(extens);
+    const attributes = this.attributes.length === 0 ? [] : [...new Set([...this.attributes, ...this.filters.matched])];
+    const entries = await this.query(matchAllFilter(this.filters, extens), {}, attributes);
+    const found: Record<string, Fields> = {};
+    for (const column of this.filters.matched) {
+      for (const fields of entries) {
+        const value = fields[column];
+        if (typeof value === 'string' && wanted.has(value)) found[value] = fields;
+      }
+    }
+    return found;
+  }
+
+  async list(uids: string[]): Promise<Fields[]> {
+    if (this.uniqueColumn === null) return [];
+    return this.query(listFilter(this.uniqueColumn, this.uniqueFormat, uids), {});
+  }
+
+  /** Any LDAP or network error is logged and answers nothing: a source never throws at lookups. */
+  private async query(filter: string | null, options: SearchOptions, attributes = this.attributes): Promise<Fields[]> {
+    if (filter === null || this.pool === null) return [];
+    const binary = this.uniqueFormat === 'binary_uuid' && this.uniqueColumn ? [this.uniqueColumn] : [];
+    let entries: Entry[];
+    try {
+      entries = await this.pool.search({
+        filter,
+        attributes,
+        explicitBufferAttributes: binary,
+        timeLimit: this.timeLimit,
+        ...(options.sizeLimit === 1 ? options : { ...options, paged: { pageSize: PAGE_SIZE } }),
+      });
+    } catch (err) {
+      this.problem(`search failed: ${messageOf(err)}`);
+      return [];
+    }
+    this.recovered();
+    return entries.filter((entry) => entry.dn).map((entry) => this.toFields(entry));
+  }
+
+  /** First value of each attribute, as text; the binary_uuid unique column as a UUID string. */
+  private toFields(entry: Entry): Fields {
+    const fields: Fields = {};
+    const unique = this.uniqueFormat === 'binary_uuid' ? this.uniqueColumn?.toLowerCase() : undefined;
+    for (const [name, raw] of Object.entries(entry)) {
+      if (name === 'dn') continue;
+      const value = Array.isArray(raw) ? raw[0] : raw;
+      if (value === undefined) continue;
+      if (Buffer.isBuffer(value)) {
+        fields[name] = name.toLowerCase() === unique ? bytesToUuid(value) : value.toString('utf8');
+      } else {
+        fields[name] = value;
+      }
+    }
+    return fields;
+  }
+
+  private recovered(): void {
+    if (this.lastProblem === null) return;
+    this.lastProblem = null;
+    this.log('info', 'ldap source answers again', { source: this.name });
+  }
+
+  /** Logs a problem once, not on every call while it lasts. */
+  private problem(message: string): void {
+    if (message === this.lastProblem) return;
+    this.lastProblem = message;
+    this.log('warn', `ldap source: ${message}`, { source: this.name });
+  }
+
+  private log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
+    try {
+      this.host?.log(level, msg, fields).catch(() => {});
+    } catch {
+      // Logging must never break a lookup.
+    }
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
