@@ -18,9 +18,15 @@ export interface ConnectionSettings {
   operationTimeoutMs: number;
 }
 
+/** A client and whether its socket is still open (ldapts loses track of it after StartTLS). */
+interface Connection {
+  client: Client;
+  closed: boolean;
+}
+
 interface Slot {
-  client: Client | null;
-  opening: Promise<Client> | null;
+  client: Connection | null;
+  opening: Promise<Connection> | null;
   inFlight: number;
 }
 
@@ -43,13 +49,13 @@ export class ConnectionPool {
     slot.inFlight++;
     try {
       for (let attempt = 0; ; attempt++) {
-        const client = await this.connected(slot);
+        const connection = await this.connected(slot);
         try {
-          const result = await client.search(this.settings.baseDn, { scope: 'sub', ...options });
+          const result = await connection.client.search(this.settings.baseDn, { scope: 'sub', ...options });
           return result.searchEntries;
         } catch (err) {
-          if (client.isConnected) throw err;
-          this.drop(slot, client);
+          if (isOpen(connection)) throw err;
+          this.drop(slot, connection);
           if (attempt > 0 || isTimeout(err)) throw err;
         }
       }
@@ -61,25 +67,25 @@ export class ConnectionPool {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.slots.map(async (slot) => {
-      const client = slot.client ?? (await slot.opening?.catch(() => null));
+      const connection = slot.client ?? (await slot.opening?.catch(() => null));
       slot.client = null;
-      await client?.unbind().catch(() => {});
+      await connection?.client.unbind().catch(() => {});
     }));
   }
 
-  private connected(slot: Slot): Promise<Client> {
-    if (slot.client?.isConnected) return Promise.resolve(slot.client);
+  private connected(slot: Slot): Promise<Connection> {
+    if (slot.client && isOpen(slot.client)) return Promise.resolve(slot.client);
     if (slot.client) this.drop(slot, slot.client);
     if (!slot.opening) {
       slot.opening = this.open().then(
-        (client) => {
+        (connection) => {
           slot.opening = null;
           if (this.closed) {
-            client.unbind().catch(() => {});
+            connection.client.unbind().catch(() => {});
             throw new Error('ldap source closed');
           }
-          slot.client = client;
-          return client;
+          slot.client = connection;
+          return connection;
         },
         (err) => {
           slot.opening = null;
@@ -90,12 +96,13 @@ export class ConnectionPool {
     return slot.opening;
   }
 
-  private drop(slot: Slot, client: Client): void {
-    if (slot.client === client) slot.client = null;
-    client.unbind().catch(() => {});
+  private drop(slot: Slot, connection: Connection): void {
+    if (slot.client === connection) slot.client = null;
+    connection.closed = true;
+    connection.client.unbind().catch(() => {});
   }
 
-  private async open(): Promise<Client> {
+  private async open(): Promise<Connection> {
     const { url, username, password, startTls, caFile, networkTimeoutMs, operationTimeoutMs } = this.settings;
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
     const tlsOptions: ConnectionOptions = { host, ...(isIP(host) ? {} : { servername: host }) };
@@ -104,10 +111,17 @@ export class ConnectionPool {
     // ldapts reconnects a dropped client transparently, without StartTLS or bind: each client may
     // open its socket once, a dropped one is replaced by a new client.
     let opened = false;
+    let connection: Connection | null = null;
+    let closedEarly = false;
     const once = <F extends (...args: any[]) => any>(connect: F) => ((...args: Parameters<F>) => {
       if (opened) throw new Error('LDAP connection lost');
       opened = true;
-      return connect(...args);
+      const socket = connect(...args);
+      socket.once('close', () => {
+        if (connection) connection.closed = true;
+        else closedEarly = true;
+      });
+      return socket;
     }) as F;
     const client = new Client({
       url,
@@ -122,12 +136,17 @@ export class ConnectionPool {
       if (startTls && !secure) await client.startTLS(tlsOptions);
       // An anonymous bind too: it opens the connection now, so a dead server is seen here.
       await client.bind(username ?? '', password ?? '');
-      return client;
+      connection = { client, closed: closedEarly };
+      return connection;
     } catch (err) {
       await client.unbind().catch(() => {});
       throw err;
     }
   }
+}
+
+function isOpen(connection: Connection): boolean {
+  return !connection.closed && connection.client.isConnected;
 }
 
 function isTimeout(err: unknown): boolean {

@@ -54,7 +54,7 @@ export default class LdapBackend implements Backend {
       operationTimeoutMs: timeout * 1000,
     }, POOL_SIZE);
     // A server that is down now may be up later: the source loads and reconnects on demand.
-    await this.pool.warm().then(() => this.recovered(), (err) => this.problem(`cannot connect: ${messageOf(err)}`));
+    await this.pool.warm().then(() => this.recovered(), (err) => this.problem(messageOf(err)));
   }
 
   async unload(): Promise<void> {
@@ -104,7 +104,7 @@ export default class LdapBackend implements Backend {
         ...(options.sizeLimit === 1 ? options : { ...options, paged: { pageSize: PAGE_SIZE } }),
       });
     } catch (err) {
-      this.problem(`search failed: ${messageOf(err)}`);
+      this.problem(messageOf(err));
       return [];
     }
     this.recovered();
@@ -138,7 +138,7 @@ export default class LdapBackend implements Backend {
   private problem(message: string): void {
     if (message === this.lastProblem) return;
     this.lastProblem = message;
-    this.log('warn', `ldap source: ${message}`, { source: this.name });
+    this.log('warn', `ldap source unavailable: ${message}`, { source: this.name });
   }
 
   private log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
@@ -150,6 +150,11 @@ export default class LdapBackend implements Backend {
   }
 }
 
+/** ldapts' result-code errors carry little text: name the error and its LDAP code too. */
 function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'number') return err.message;
+  const text = err.message.trim();
+  return `${err.constructor.name} (LDAP result code ${code})${text ? `: ${text}` : ''}`;
 }
