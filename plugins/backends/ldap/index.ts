@@ -53,8 +53,9 @@ export default class LdapBackend implements Backend {
       networkTimeoutMs: seconds(config.ldap_network_timeout, DEFAULT_NETWORK_TIMEOUT) * 1000,
       operationTimeoutMs: timeout * 1000,
     }, POOL_SIZE);
-    // A server that is down now may be up later: the source loads and reconnects on demand.
-    await this.pool.warm().then(() => this.recovered(), (err) => this.problem(messageOf(err)));
+    // Connect in the background: a slow or dead server must not hold up the load, and a server that
+    // is down now may be up later (connections are opened again on demand).
+    this.pool.warm().then(() => this.recovered(), (err) => this.problem(messageOf(err)));
   }
 
   async unload(): Promise<void> {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { http, startDird } from '../../helpers/dird.js';
-import { PEOPLE_DN, READER_DN, READER_PASSWORD, makeCertificates, startSlapd } from '../../helpers/slapd.js';
+import { makeCertificates } from '../../helpers/certificates.js';
+import { PEOPLE_DN, READER_DN, READER_PASSWORD, startSlapd } from '../../helpers/slapd.js';
 import { people } from './fixture.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dird-ldap-tls-'));
