@@ -1,6 +1,6 @@
 // The csv_ws back-end (spec §4.2): a web service answering CSV; it filters, dird only asks and parses.
 import { parse } from 'csv-parse/sync';
-import type { AsyncCapabilities, Backend, BackendLoadArgs, Fields, HostCapabilities, LogLevel } from '../../../src/contracts.js';
+import type { AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields, HostCapabilities, LogLevel } from '../../../src/contracts.js';
 import { CsvFetcher } from './fetch.js';
 
 export { configSchema } from './schema.js';
@@ -36,17 +36,17 @@ export default class CsvWsBackend implements Backend {
   }
 
   /** Every searched column is sent with the term; the service's answer is taken as is. */
-  async search(term: string): Promise<Fields[]> {
+  async search(term: string, _args?: CallArgs): Promise<Fields[]> {
     return this.fetchRows(this.lookupUrl, this.searched.map((column) => [column, term]));
   }
 
-  async firstMatch(exten: string): Promise<Fields | null> {
+  async firstMatch(exten: string, _args?: CallArgs): Promise<Fields | null> {
     if (this.matched.length === 0) return null;
     const rows = await this.fetchRows(this.lookupUrl, this.matched.map((column) => [column, exten]));
     return rows.find((row) => this.matched.some((column) => row[column] === exten)) ?? null;
   }
 
-  async list(uids: string[]): Promise<Fields[]> {
+  async list(uids: string[], _args?: CallArgs): Promise<Fields[]> {
     const column = this.uniqueColumn;
     if (column === null || this.listUrl === null || uids.length === 0) return [];
     const wanted = new Set<unknown>(uids);

@@ -1,4 +1,5 @@
 // LDAP filters of the ldap back-end (spec §4.3): RFC 4515 escaping, search / first match / list filters.
+import { EqualityFilter, OrFilter, type Filter } from 'ldapts';
 
 /** RFC 4515 escaping of a user-supplied value. */
 export function escapeValue(value: string): string {
@@ -48,21 +49,24 @@ export function matchAllFilter(source: FilterSource, extens: string[]): string |
   return filters.length === 0 ? null : or([...new Set(filters)]);
 }
 
-/** Entries whose unique column is one of the ids; binary UUIDs as 16 escaped bytes. */
-export function listFilter(uniqueColumn: string, format: 'string' | 'binary_uuid', ids: string[]): string | null {
-  const values = format === 'binary_uuid'
-    ? ids.map(uuidToEscapedBytes).filter((v): v is string => v !== null)
-    : ids.map(escapeValue);
-  if (values.length === 0) return null;
-  return or(values.map((value) => `(${uniqueColumn}=${value})`));
+/** Entries whose unique column is one of the ids. */
+export function listFilter(uniqueColumn: string, ids: string[]): string | null {
+  if (ids.length === 0) return null;
+  return or(ids.map((id) => `(${uniqueColumn}=${escapeValue(id)})`));
 }
 
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
-/** `\xx` × 16, in the UUID string's own byte order; null for a string that is no UUID. */
-export function uuidToEscapedBytes(uuid: string): string | null {
-  if (!UUID.test(uuid)) return null;
-  return uuid.replaceAll('-', '').toLowerCase().replace(/../g, (byte) => `\\${byte}`);
+/**
+ * Entries whose binary unique column holds one of the UUIDs, as 16 raw bytes in the UUID string's own
+ * order. Built as filter objects: ldapts would re-encode the bytes of a `\xx` string filter as UTF-8.
+ */
+export function binaryListFilter(uniqueColumn: string, ids: string[]): Filter | null {
+  const filters = ids
+    .filter((id) => UUID.test(id))
+    .map((id) => new EqualityFilter({ attribute: uniqueColumn, value: Buffer.from(id.replaceAll('-', ''), 'hex') }));
+  if (filters.length === 0) return null;
+  return filters.length === 1 ? filters[0] : new OrFilter({ filters });
 }
 
 /** 16 raw bytes as a canonical UUID string (plain big-endian order, like upstream); other lengths as hex. */

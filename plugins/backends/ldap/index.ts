@@ -1,10 +1,10 @@
 // The ldap back-end (spec §4.3): one small connection pool per source, RFC 4515 filters, paged searches
 // (so an Active Directory with more matches than its size limit still answers), first value of each attribute.
-import type { Entry, SearchOptions } from 'ldapts';
-import type { AsyncCapabilities, Backend, BackendLoadArgs, Fields, HostCapabilities, LogLevel } from '../../../src/contracts.js';
+import type { Entry, Filter, SearchOptions } from 'ldapts';
+import type { AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields, HostCapabilities, LogLevel } from '../../../src/contracts.js';
 import { ConnectionPool } from './connection.js';
 import {
-  bytesToUuid, firstMatchFilter, listFilter, matchAllFilter, requestedAttributes, searchFilter, type FilterSource,
+  binaryListFilter, bytesToUuid, firstMatchFilter, listFilter, matchAllFilter, requestedAttributes, searchFilter, type FilterSource,
 } from './filter.js';
 
 export { configSchema } from './schema.js';
@@ -62,16 +62,16 @@ export default class LdapBackend implements Backend {
     await this.pool?.close();
   }
 
-  async search(term: string): Promise<Fields[]> {
+  async search(term: string, _args?: CallArgs): Promise<Fields[]> {
     return this.query(searchFilter(this.filters, term), {});
   }
 
-  async firstMatch(exten: string): Promise<Fields | null> {
+  async firstMatch(exten: string, _args?: CallArgs): Promise<Fields | null> {
     const [first] = await this.query(firstMatchFilter(this.filters, exten), { sizeLimit: 1 });
     return first ?? null;
   }
 
-  async matchAll(extens: string[]): Promise<Record<string, Fields>> {
+  async matchAll(extens: string[], _args?: CallArgs): Promise<Record<string, Fields>> {
     if (extens.length === 0) return {};
     const wanted = new Set(extens);
     const attributes = this.attributes.length === 0 ? [] : [...new Set([...this.attributes, ...this.filters.matched])];
@@ -86,13 +86,16 @@ export default class LdapBackend implements Backend {
     return found;
   }
 
-  async list(uids: string[]): Promise<Fields[]> {
+  async list(uids: string[], _args?: CallArgs): Promise<Fields[]> {
     if (this.uniqueColumn === null) return [];
-    return this.query(listFilter(this.uniqueColumn, this.uniqueFormat, uids), {});
+    const filter = this.uniqueFormat === 'binary_uuid'
+      ? binaryListFilter(this.uniqueColumn, uids)
+      : listFilter(this.uniqueColumn, uids);
+    return this.query(filter, {});
   }
 
   /** Any LDAP or network error is logged and answers nothing: a source never throws at lookups. */
-  private async query(filter: string | null, options: SearchOptions, attributes = this.attributes): Promise<Fields[]> {
+  private async query(filter: string | Filter | null, options: SearchOptions, attributes = this.attributes): Promise<Fields[]> {
     if (filter === null || this.pool === null) return [];
     const binary = this.uniqueFormat === 'binary_uuid' && this.uniqueColumn ? [this.uniqueColumn] : [];
     let entries: Entry[];

@@ -62,7 +62,7 @@ const reverse = async (name: string, exten: string) =>
 t.test('UTF-8 with a pipe delimiter: every searched column is sent, the answer taken as is', async (t) => {
   const ws = await service({ delimiter: '|' });
   const src = await source(ws.url, { delimiter: '|' });
-  const name = await profile([{ uuid: src.uuid }], 3);
+  const name = await profile([{ uuid: src.uuid }], 15);
   t.same(await lookup(name, 'dré'), [`${src.name}:Andrée-Anne Dubé`]);
   t.same([...ws.queries.at(-1)!], [['firstname', 'dré'], ['lastname', 'dré']]);
   t.same(await lookup(name, 'ça | va'), [`${src.name}:Hélène Ça | Va`], 'a quoted cell holding the delimiter');
@@ -72,7 +72,7 @@ t.test('charsets: declared ISO-8859-1, text/* without charset is ISO-8859-1, oth
   const declared = await source((await service({ contentType: 'text/csv; charset=iso-8859-1', encoding: 'latin1' })).url);
   const implicit = await source((await service({ contentType: 'text/plain', encoding: 'latin1' })).url);
   const binary = await source((await service({ contentType: 'application/octet-stream', encoding: 'utf8' })).url);
-  const name = await profile([{ uuid: declared.uuid }, { uuid: implicit.uuid }, { uuid: binary.uuid }], 3);
+  const name = await profile([{ uuid: declared.uuid }, { uuid: implicit.uuid }, { uuid: binary.uuid }], 15);
   t.same(await lookup(name, 'hél'), [
     `${declared.name}:Hélène Ça | Va`, `${implicit.name}:Hélène Ça | Va`, `${binary.name}:Hélène Ça | Va`,
   ].sort());
@@ -80,7 +80,7 @@ t.test('charsets: declared ISO-8859-1, text/* without charset is ISO-8859-1, oth
 
 t.test('reverse: the first row whose first-matched column equals the number', async (t) => {
   const src = await source((await service()).url);
-  const name = await profile([{ uuid: src.uuid }], 3);
+  const name = await profile([{ uuid: src.uuid }], 15);
   t.match(await reverse(name, '1000'), { display: 'Hélène Ça | Va', source: src.name }, 'not 10001, which the service also sent');
   t.same(await reverse(name, '100'), { display: null, exten: '100', fields: {}, source: null });
 });
@@ -89,27 +89,27 @@ t.test('two working sources and one 404: the 404 contributes nothing', async (t)
   const one = await source((await service()).url);
   const two = await source((await service()).url);
   const missing = await source((await service({ status: 404 })).url);
-  const name = await profile([{ uuid: one.uuid }, { uuid: missing.uuid }, { uuid: two.uuid }], 3);
+  const name = await profile([{ uuid: one.uuid }, { uuid: missing.uuid }, { uuid: two.uuid }], 15);
   t.same(await lookup(name, 'alice'), [`${one.name}:Alice Timeout`, `${two.name}:Alice Timeout`].sort());
-  const alone = await profile([{ uuid: missing.uuid }], 3);
+  const alone = await profile([{ uuid: missing.uuid }], 15);
   t.same(await lookup(alone, 'alice'), []);
 });
 
 t.test('a slow service: the profile timeout decides the reverse (spec §9)', async (t) => {
   const slow = await source((await service({ delayMs: 2000 })).url);
   t.equal((await reverse(await profile([{ uuid: slow.uuid }], 0.1), '2000')).display, null, 'timeout 0.1 s');
-  t.equal((await reverse(await profile([{ uuid: slow.uuid }], 5), '2000')).display, 'Alice Timeout', 'timeout 5 s');
+  t.equal((await reverse(await profile([{ uuid: slow.uuid }], 10), '2000')).display, 'Alice Timeout', 'timeout 10 s');
 });
 
 t.test('a slow service never hides the others: dropped at the profile timeout, or by its own timeout', async (t) => {
   const fast = await source((await service()).url);
-  const slowService = await service({ delayMs: 2000 });
+  const slowService = await service({ delayMs: 6000 });
   const slow = await source(slowService.url);
   // Sandboxes start on first use: start them before timing matters.
-  t.same(await lookup(await profile([{ uuid: fast.uuid }], 5), 'alice'), [`${fast.name}:Alice Timeout`]);
-  t.same(await lookup(await profile([{ uuid: slow.uuid }, { uuid: fast.uuid }], 0.3), 'alice'), [`${fast.name}:Alice Timeout`]);
+  t.same(await lookup(await profile([{ uuid: fast.uuid }], 15), 'alice'), [`${fast.name}:Alice Timeout`]);
+  t.same(await lookup(await profile([{ uuid: slow.uuid }, { uuid: fast.uuid }], 3), 'alice'), [`${fast.name}:Alice Timeout`]);
   const impatient = await source(slowService.url, { timeout: 0.2 });
-  t.same(await lookup(await profile([{ uuid: impatient.uuid }, { uuid: fast.uuid }], 5), 'alice'), [`${fast.name}:Alice Timeout`],
+  t.same(await lookup(await profile([{ uuid: impatient.uuid }, { uuid: fast.uuid }], 15), 'alice'), [`${fast.name}:Alice Timeout`],
     'the source gives up after its own 0.2 s');
 });
 
@@ -121,7 +121,7 @@ t.test('HTTPS: verification on by default, off on request, or with a CA file', a
   const verified = await source(ws.url);
   const unverified = await source(ws.url, { verify_certificate: false });
   const withCa = await source(ws.url, { verify_certificate: ca });
-  const name = await profile([{ uuid: verified.uuid }, { uuid: unverified.uuid }, { uuid: withCa.uuid }], 3);
+  const name = await profile([{ uuid: verified.uuid }, { uuid: unverified.uuid }, { uuid: withCa.uuid }], 15);
   t.same(await lookup(name, 'alice'), [`${unverified.name}:Alice Timeout`, `${withCa.name}:Alice Timeout`].sort());
 });
 

@@ -1,8 +1,11 @@
 // The ldap back-end's filters (spec §4.3): RFC 4515 escaping and the shapes of each query's filter.
 import t from 'tap';
 import {
-  bytesToUuid, escapeValue, firstMatchFilter, listFilter, matchAllFilter, requestedAttributes, searchFilter, uuidToEscapedBytes,
+  binaryListFilter, bytesToUuid, escapeValue, firstMatchFilter, listFilter, matchAllFilter, requestedAttributes, searchFilter,
 } from '../../../plugins/backends/ldap/filter.js';
+
+const GUID_A = '00112233-4455-6677-8899-aabbccddeeff';
+const GUID_B = 'f0e1d2c3-b4a5-9687-7869-5a4b3c2d1e0f';
 
 t.test('RFC 4515 escaping of the five special characters', async (t) => {
   t.equal(escapeValue('a\\b*c(d)e\0f'), 'a\\5cb\\2ac\\28d\\29e\\00f');
@@ -28,16 +31,18 @@ t.test('first match, match all, list', async (t) => {
   t.equal(firstMatchFilter({ ...source, customFilter: '(uid=%Q)', matched: [] }, '1*'), '(uid=1\\2a)');
   t.equal(matchAllFilter({ ...source, matched: ['mobile'] }, ['1', '2']), '(|(mobile=1)(mobile=2))');
   t.equal(matchAllFilter({ ...source, matched: ['mobile'] }, ['1']), '(mobile=1)');
-  t.equal(listFilter('entryUUID', 'string', ['a', 'b*']), '(|(entryUUID=a)(entryUUID=b\\2a))');
-  t.equal(listFilter('objectGUID', 'binary_uuid', ['00112233-4455-6677-8899-aabbccddeeff', 'not-a-uuid']),
-    '(objectGUID=\\00\\11\\22\\33\\44\\55\\66\\77\\88\\99\\aa\\bb\\cc\\dd\\ee\\ff)');
-  t.equal(listFilter('objectGUID', 'binary_uuid', ['nope']), null);
+  t.equal(listFilter('entryUUID', ['a', 'b*']), '(|(entryUUID=a)(entryUUID=b\\2a))');
+  t.equal(listFilter('entryUUID', []), null);
+  const one = binaryListFilter('objectGUID', ['00112233-4455-6677-8899-AABBCCDDEEFF', 'not-a-uuid']) as any;
+  t.equal(one.attribute, 'objectGUID');
+  t.same(one.value, Buffer.from('00112233445566778899aabbccddeeff', 'hex'), '16 raw bytes in the string\'s order');
+  t.equal((binaryListFilter('objectGUID', [GUID_A, GUID_B]) as any).filters.length, 2);
+  t.equal(binaryListFilter('objectGUID', ['nope']), null);
 });
 
 t.test('binary UUIDs: plain byte order both ways', async (t) => {
   const bytes = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
   t.equal(bytesToUuid(bytes), '00112233-4455-6677-8899-aabbccddeeff');
-  t.equal(uuidToEscapedBytes('00112233-4455-6677-8899-AABBCCDDEEFF'), '\\00\\11\\22\\33\\44\\55\\66\\77\\88\\99\\aa\\bb\\cc\\dd\\ee\\ff');
   t.equal(bytesToUuid(Buffer.from('abcd', 'hex')), 'abcd', 'not 16 bytes: hex');
 });
 

@@ -24,13 +24,14 @@ let count = 0;
 async function searcher(extra: Record<string, unknown>) {
   const source = await api('POST', '/0.1/backends/ldap/sources', {
     name: `tls${++count}`, ldap_base_dn: PEOPLE_DN, ldap_username: READER_DN, ldap_password: READER_PASSWORD,
+    ldap_network_timeout: 5, ldap_timeout: 5,
     searched_columns: ['cn'], first_matched_columns: ['telephoneNumber'], format_columns: { name: '{cn}', reverse: '{cn}' },
     ...extra,
   });
   if (source.status !== 200) throw new Error(JSON.stringify(source.body));
   const name = `tls${count}`;
   await api('POST', '/0.1/profiles', {
-    name, display: { uuid: display.uuid }, services: { lookup: { sources: [{ uuid: source.body.uuid }], options: { timeout: 3 } } },
+    name, display: { uuid: display.uuid }, services: { lookup: { sources: [{ uuid: source.body.uuid }], options: { timeout: 15 } } },
   });
   return async (term: string) => {
     const { status, body } = await api('GET', `/0.1/directories/lookup/${name}?term=${term}`);
