@@ -16,6 +16,7 @@ import { drive, percentiles, type LoadFigures } from './load.js';
 import { benchPersonal } from './personal.js';
 import { benchPhonebook } from './phonebook.js';
 import { benchGraphql } from './graphql.js';
+import { benchLdap } from './ldap.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = 3;
@@ -228,6 +229,7 @@ async function main() {
   console.log(`csv firstMatch through sandbox: p50 ${fmt(hop.throughSandbox.p50, 1)} µs  p99 ${fmt(hop.throughSandbox.p99, 1)} µs`);
   console.log(`  worker hop adds:              p50 ${fmt(hop.throughSandbox.p50 - hop.inProcess.p50, 1)} µs`);
   await benchPersonal(SECONDS, CONNECTIONS);
+  await benchLdap({ seconds: SECONDS, connections: CONNECTIONS, rounds: ROUNDS });
 }
 
 try {

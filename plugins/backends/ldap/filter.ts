@@ -1,0 +1,88 @@
+// LDAP filters of the ldap back-end (spec §4.3): RFC 4515 escaping, search / first match / list filters.
+import { EqualityFilter, OrFilter, type Filter } from 'ldapts';
+
+/** RFC 4515 escaping of a user-supplied value. */
+export function escapeValue(value: string): string {
+  return value.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** The single filter if there is one, else their OR. */
+function or(filters: string[]): string {
+  return filters.length === 1 ? filters[0] : `(|${filters.join('')})`;
+}
+
+export interface FilterSource {
+  customFilter: string | null;
+  searched: string[];
+  matched: string[];
+}
+
+/** The admin's filter with every `%Q` replaced by the escaped term; parenthesised if the admin did not. */
+function custom(filter: string, escaped: string): string {
+  const replaced = filter.replaceAll('%Q', escaped);
+  return replaced.startsWith('(') ? replaced : `(${replaced})`;
+}
+
+function combine(customFilter: string | null, columnFilters: string[], escaped: string): string | null {
+  const own = customFilter === null ? null : custom(customFilter, escaped);
+  if (own !== null && columnFilters.length > 0) return `(&${own}${or(columnFilters)})`;
+  if (own !== null) return own;
+  if (columnFilters.length > 0) return or(columnFilters);
+  return null;
+}
+
+/** Substring match on the searched columns; an empty term asks for presence (`**` is not a filter). */
+export function searchFilter(source: FilterSource, term: string): string | null {
+  const t = escapeValue(term);
+  const assertion = t === '' ? '*' : `*${t}*`;
+  return combine(source.customFilter, source.searched.map((column) => `(${column}=${assertion})`), t);
+}
+
+/** Exact match on the first-matched columns. */
+export function firstMatchFilter(source: FilterSource, exten: string): string | null {
+  const t = escapeValue(exten);
+  return combine(source.customFilter, source.matched.map((column) => `(${column}=${t})`), t);
+}
+
+export function matchAllFilter(source: FilterSource, extens: string[]): string | null {
+  const filters = extens.map((exten) => firstMatchFilter(source, exten)).filter((f): f is string => f !== null);
+  return filters.length === 0 ? null : or([...new Set(filters)]);
+}
+
+/** Entries whose unique column is one of the ids. */
+export function listFilter(uniqueColumn: string, ids: string[]): string | null {
+  if (ids.length === 0) return null;
+  return or(ids.map((id) => `(${uniqueColumn}=${escapeValue(id)})`));
+}
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/**
+ * Entries whose binary unique column holds one of the UUIDs, as 16 raw bytes in the UUID string's own
+ * order. Built as filter objects: ldapts would re-encode the bytes of a `\xx` string filter as UTF-8.
+ */
+export function binaryListFilter(uniqueColumn: string, ids: string[]): Filter | null {
+  const filters = ids
+    .filter((id) => UUID.test(id))
+    .map((id) => new EqualityFilter({ attribute: uniqueColumn, value: Buffer.from(id.replaceAll('-', ''), 'hex') }));
+  if (filters.length === 0) return null;
+  return filters.length === 1 ? filters[0] : new OrFilter({ filters });
+}
+
+/** 16 raw bytes as a canonical UUID string (plain big-endian order, like upstream); other lengths as hex. */
+export function bytesToUuid(bytes: Buffer): string {
+  const hex = bytes.toString('hex');
+  if (bytes.length !== 16) return hex;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Attributes to ask for: every `{identifier}` of the format columns plus the unique column; [] means all. */
+export function requestedAttributes(formatColumns: Record<string, string>, uniqueColumn: string | null): string[] {
+  const names = new Set<string>();
+  for (const template of Object.values(formatColumns)) {
+    for (const match of template.matchAll(/\{(\w+)\}/g)) names.add(match[1]);
+  }
+  if (names.size === 0) return [];
+  if (uniqueColumn) names.add(uniqueColumn);
+  return [...names];
+}

@@ -1,0 +1,164 @@
+// The ldap back-end (spec §4.3): one small connection pool per source, RFC 4515 filters, paged searches
+// (so an Active Directory with more matches than its size limit still answers), first value of each attribute.
+import type { Entry, Filter, SearchOptions } from 'ldapts';
+import type { AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields, HostCapabilities, LogLevel } from '../../../src/contracts.js';
+import { ConnectionPool } from './connection.js';
+import {
+  binaryListFilter, bytesToUuid, firstMatchFilter, listFilter, matchAllFilter, requestedAttributes, searchFilter, type FilterSource,
+} from './filter.js';
+
+export { configSchema } from './schema.js';
+
+/** Connections per source: a dropped or slow one does not hold up the others' calls. */
+export const POOL_SIZE = 2;
+/** Entries per page; below Active Directory's MaxPageSize (1,000) and OpenLDAP's default limit (500). */
+export const PAGE_SIZE = 200;
+const DEFAULT_NETWORK_TIMEOUT = 0.3;
+const DEFAULT_TIMEOUT = 1.0;
+
+type UniqueFormat = 'string' | 'binary_uuid';
+
+export default class LdapBackend implements Backend {
+  private pool: ConnectionPool | null = null;
+  private filters: FilterSource = { customFilter: null, searched: [], matched: [] };
+  private attributes: string[] = [];
+  private uniqueColumn: string | null = null;
+  private uniqueFormat: UniqueFormat = 'string';
+  private timeLimit = 0;
+  private host: AsyncCapabilities<HostCapabilities> | null = null;
+  private lastProblem: string | null = null;
+  private name = '';
+
+  async load({ config, host }: BackendLoadArgs): Promise<void> {
+    this.host = host;
+    this.name = config.name;
+    const customFilter = typeof config.ldap_custom_filter === 'string' && config.ldap_custom_filter !== '' ? config.ldap_custom_filter : null;
+    this.filters = { customFilter, searched: config.searched_columns ?? [], matched: config.first_matched_columns ?? [] };
+    if (customFilter === null && this.filters.searched.length === 0) {
+      throw new Error('an ldap source needs ldap_custom_filter or searched_columns');
+    }
+    this.uniqueColumn = typeof config.unique_column === 'string' && config.unique_column !== '' ? config.unique_column : null;
+    this.uniqueFormat = config.unique_column_format === 'binary_uuid' ? 'binary_uuid' : 'string';
+    this.attributes = requestedAttributes(config.format_columns ?? {}, this.uniqueColumn);
+    const seconds = (value: unknown, fallback: number) => (typeof value === 'number' && value >= 0 ? value : fallback);
+    const timeout = seconds(config.ldap_timeout, DEFAULT_TIMEOUT);
+    this.timeLimit = Math.ceil(timeout);
+    this.pool = new ConnectionPool({
+      url: String(config.ldap_uri),
+      baseDn: String(config.ldap_base_dn),
+      username: typeof config.ldap_username === 'string' ? config.ldap_username : null,
+      password: typeof config.ldap_password === 'string' ? config.ldap_password : null,
+      startTls: config.ldap_starttls === true,
+      caFile: typeof config.ldap_tls_ca_file === 'string' ? config.ldap_tls_ca_file : null,
+      networkTimeoutMs: seconds(config.ldap_network_timeout, DEFAULT_NETWORK_TIMEOUT) * 1000,
+      operationTimeoutMs: timeout * 1000,
+    }, POOL_SIZE);
+    // Connect in the background: a slow or dead server must not hold up the load, and a server that
+    // is down now may be up later (connections are opened again on demand).
+    this.pool.warm().then(() => this.recovered(), (err) => this.problem(messageOf(err)));
+  }
+
+  async unload(): Promise<void> {
+    await this.pool?.close();
+  }
+
+  async search(term: string, _args?: CallArgs): Promise<Fields[]> {
+    return this.query(searchFilter(this.filters, term), {});
+  }
+
+  async firstMatch(exten: string, _args?: CallArgs): Promise<Fields | null> {
+    const [first] = await this.query(firstMatchFilter(this.filters, exten), { sizeLimit: 1 });
+    return first ?? null;
+  }
+
+  async matchAll(extens: string[], _args?: CallArgs): Promise<Record<string, Fields>> {
+    if (extens.length === 0) return {};
+    const wanted = new Set(extens);
+    const attributes = this.attributes.length === 0 ? [] : [...new Set([...this.attributes, ...this.filters.matched])];
+    const entries = await this.query(matchAllFilter(this.filters, extens), {}, attributes);
+    const found: Record<string, Fields> = {};
+    for (const column of this.filters.matched) {
+      for (const fields of entries) {
+        const value = fields[column];
+        if (typeof value === 'string' && wanted.has(value)) found[value] = fields;
+      }
+    }
+    return found;
+  }
+
+  async list(uids: string[], _args?: CallArgs): Promise<Fields[]> {
+    if (this.uniqueColumn === null) return [];
+    const filter = this.uniqueFormat === 'binary_uuid'
+      ? binaryListFilter(this.uniqueColumn, uids)
+      : listFilter(this.uniqueColumn, uids);
+    return this.query(filter, {});
+  }
+
+  /** Any LDAP or network error is logged and answers nothing: a source never throws at lookups. */
+  private async query(filter: string | Filter | null, options: SearchOptions, attributes = this.attributes): Promise<Fields[]> {
+    if (filter === null || this.pool === null) return [];
+    const binary = this.uniqueFormat === 'binary_uuid' && this.uniqueColumn ? [this.uniqueColumn] : [];
+    let entries: Entry[];
+    try {
+      entries = await this.pool.search({
+        filter,
+        attributes,
+        explicitBufferAttributes: binary,
+        timeLimit: this.timeLimit,
+        ...(options.sizeLimit === 1 ? options : { ...options, paged: { pageSize: PAGE_SIZE } }),
+      });
+    } catch (err) {
+      this.problem(messageOf(err));
+      return [];
+    }
+    this.recovered();
+    return entries.filter((entry) => entry.dn).map((entry) => this.toFields(entry));
+  }
+
+  /** First value of each attribute, as text; the binary_uuid unique column as a UUID string. */
+  private toFields(entry: Entry): Fields {
+    const fields: Fields = {};
+    const unique = this.uniqueFormat === 'binary_uuid' ? this.uniqueColumn?.toLowerCase() : undefined;
+    for (const [name, raw] of Object.entries(entry)) {
+      if (name === 'dn') continue;
+      const value = Array.isArray(raw) ? raw[0] : raw;
+      if (value === undefined) continue;
+      if (Buffer.isBuffer(value)) {
+        fields[name] = name.toLowerCase() === unique ? bytesToUuid(value) : value.toString('utf8');
+      } else {
+        fields[name] = value;
+      }
+    }
+    return fields;
+  }
+
+  private recovered(): void {
+    if (this.lastProblem === null) return;
+    this.lastProblem = null;
+    this.log('info', 'ldap source answers again', { source: this.name });
+  }
+
+  /** Logs a problem once, not on every call while it lasts. */
+  private problem(message: string): void {
+    if (message === this.lastProblem) return;
+    this.lastProblem = message;
+    this.log('warn', `ldap source unavailable: ${message}`, { source: this.name });
+  }
+
+  private log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
+    try {
+      this.host?.log(level, msg, fields).catch(() => {});
+    } catch {
+      // Logging must never break a lookup.
+    }
+  }
+}
+
+/** ldapts' result-code errors carry little text: name the error and its LDAP code too. */
+function messageOf(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'number') return err.message;
+  const text = err.message.trim();
+  return `${err.constructor.name} (LDAP result code ${code})${text ? `: ${text}` : ''}`;
+}
