@@ -1,5 +1,6 @@
 // Snom D-series (and Alcatel, which reuses it): provision `/0.1/directories/input/<profile>/snom?xivo_user_uuid=<uuid>`.
 import { vendorPlugin } from '../common/plugin.js';
+import { snomPhonebook } from './tbook.js';
 import { input, results } from './document.js';
 
 export const snom = {
@@ -11,4 +12,4 @@ export const snom = {
   results,
 };
 
-export default vendorPlugin(snom);
+export default vendorPlugin(snom, snomPhonebook);

@@ -1,6 +1,7 @@
 // Yealink remote phonebook search: provision
 // `/0.1/yealink/directories/lookup/<profile>?xivo_user_uuid=<uuid>&term=#SEARCH` (spec §2.6).
 import { vendorPlugin } from '../common/plugin.js';
+import { yealinkPhonebook } from './phonebook.js';
 import type { ResultsContext } from '../common/vendor.js';
 import { leaf, xmlDocument } from '../common/xml.js';
 
@@ -24,4 +25,4 @@ export const yealink = {
   results,
 };
 
-export default vendorPlugin(yealink);
+export default vendorPlugin(yealink, yealinkPhonebook);
