@@ -13,6 +13,7 @@ import { makeResultBuilder } from '../src/result.js';
 import { SandboxedSource } from '../host/sources/sandboxed-source.js';
 import { defaults } from '../src/config/defaults.js';
 import { drive, percentiles, type LoadFigures } from './load.js';
+import { benchPhones } from './phones.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = 3;
@@ -222,6 +223,7 @@ async function main() {
   console.log(`csv firstMatch in process:      p50 ${fmt(hop.inProcess.p50, 1)} µs  p99 ${fmt(hop.inProcess.p99, 1)} µs`);
   console.log(`csv firstMatch through sandbox: p50 ${fmt(hop.throughSandbox.p50, 1)} µs  p99 ${fmt(hop.throughSandbox.p99, 1)} µs`);
   console.log(`  worker hop adds:              p50 ${fmt(hop.throughSandbox.p50 - hop.inProcess.p50, 1)} µs`);
+  await benchPhones({ seconds: SECONDS, connections: CONNECTIONS, rounds: ROUNDS, contacts: CONTACTS });
 }
 
 try {
