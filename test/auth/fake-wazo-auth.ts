@@ -30,6 +30,8 @@ export interface FakeWazoAuthOptions {
   tenants: FakeTenant[];
   service?: { username: string; password: string; tenant_uuid: string };
   prefix?: string;
+  /** Users known to GET /users/<uuid>, by uuid: their tenant. */
+  users?: Record<string, string>;
 }
 
 export class FakeWazoAuth {
@@ -116,6 +118,15 @@ export class FakeWazoAuth {
       const visible = this.subtree(tenant);
       const items = this.options.tenants.filter((t) => visible.includes(t.uuid) && (!query.name || t.name === query.name));
       return send(200, { items, total: visible.length, filtered: items.length });
+    }
+    const userMatch = /^\/users\/([^/]+)$/.exec(path);
+    if (method === 'GET' && userMatch) {
+      const token = this.options.tokens[String(headers['x-auth-token'])];
+      if (!token) return send(401, { reason: ['Unauthorized'] });
+      const uuid = decodeURIComponent(userMatch[1]);
+      const tenant = this.options.users?.[uuid];
+      if (!tenant || !this.subtree(token.tenant_uuid).includes(tenant)) return send(404, { reason: ['No such user'] });
+      return send(200, { uuid, tenant_uuid: tenant, username: uuid, enabled: true });
     }
     send(405, { reason: ['Method not allowed'] });
   }
