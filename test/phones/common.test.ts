@@ -68,10 +68,13 @@ t.test('paging: prev and next exactly when they exist', async (t) => {
 
 t.test('fitPage shortens the page until the document fits, never cutting it', async (t) => {
   const all = Array.from({ length: 10 }, (_, i) => i);
-  const render = (p: ReturnType<typeof paginate<number>>) => `${'x'.repeat(p.rows.length * 10)}|next=${p.next}`;
-  t.equal(fitPage(all, 0, 10, 57, render), `${'x'.repeat(50)}|next=5`);
-  t.equal(fitPage(all, 0, 10, null, render), `${'x'.repeat(100)}|next=null`);
-  t.equal(fitPage(all, 0, 10, 1, render), `${'x'.repeat(10)}|next=1`, 'one row at least');
+  // 40 bytes a row (a real entry is never under 32), plus the `|next=…` tail.
+  const render = (p: ReturnType<typeof paginate<number>>) => `${'x'.repeat(p.rows.length * 40)}|next=${p.next}`;
+  t.equal(fitPage(all, 0, 10, 230, render), `${'x'.repeat(200)}|next=5`);
+  t.equal(fitPage(all, 2, null, 300, render), `${'x'.repeat(280)}|next=9`, 'without a limit too');
+  t.equal(fitPage(all, 0, 10, 10_000, render), `${'x'.repeat(400)}|next=null`, 'a page that fits is whole');
+  t.equal(fitPage(all, 0, 10, null, render), `${'x'.repeat(400)}|next=null`);
+  t.equal(fitPage(all, 0, 10, 1, render), `${'x'.repeat(40)}|next=1`, 'one row at least');
 });
 
 t.test('links percent-encode their values', async (t) => {

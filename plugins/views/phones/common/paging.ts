@@ -16,26 +16,37 @@ export function paginate<T>(all: T[], offset: number, limit: number | null): Pag
   return { rows, total, offset, limit, next, prev };
 }
 
+/** No entry of any vendor's document serialises in fewer bytes (an entry needs a name, a number and tags). */
+const MIN_ENTRY_BYTES = 32;
+
 /**
- * The largest page (from `paging.limit` down to one row) whose document fits in `maxBytes`: a vendor
- * refusing big objects gets a shorter page and a next link, never a document cut mid-way.
+ * The largest page (from `limit` down to one row) whose document fits in `maxBytes`: a vendor refusing
+ * big objects gets a shorter page and a next link, never a document cut mid-way. Rows are of similar
+ * size, so the first guess is proportional and the search only refines it.
  */
 export function fitPage<T>(all: T[], offset: number, limit: number | null, maxBytes: number | null, render: (p: Paging<T>) => string): string {
   const full = paginate(all, offset, limit);
-  const document = render(full);
-  if (maxBytes === null || Buffer.byteLength(document) <= maxBytes || full.rows.length <= 1) return document;
+  if (maxBytes === null) return render(full);
+  const fits = (document: string) => Buffer.byteLength(document) <= maxBytes;
+  // A page longer than this cannot fit: it is never rendered.
+  const cap = Math.max(1, Math.floor(maxBytes / MIN_ENTRY_BYTES));
+  const sampleRows = Math.min(full.rows.length, cap);
+  const sample = render(sampleRows === full.rows.length ? full : paginate(all, offset, sampleRows));
+  // Past `cap` rows nothing fits, so a fitting sample is the largest page.
+  if (fits(sample) || sampleRows <= 1) return sample;
+  let best: string | null = null;
   let low = 1;
-  let high = full.rows.length - 1;
-  let best = render(paginate(all, offset, 1));
+  let high = sampleRows - 1;
+  let probe = Math.max(low, Math.min(high, Math.floor((sampleRows * maxBytes) / Buffer.byteLength(sample))));
   while (low <= high) {
-    const middle = (low + high) >> 1;
-    const candidate = render(paginate(all, offset, middle));
-    if (Buffer.byteLength(candidate) <= maxBytes) {
+    const candidate = render(paginate(all, offset, probe));
+    if (fits(candidate)) {
       best = candidate;
-      low = middle + 1;
+      low = probe + 1;
     } else {
-      high = middle - 1;
+      high = probe - 1;
     }
+    probe = (low + high) >> 1;
   }
-  return best;
+  return best ?? render(paginate(all, offset, 1));
 }
