@@ -46,3 +46,13 @@ t.test('cisco', async (t) => {
     },
   });
 });
+
+t.test('cisco: the vendor-first path form leads through the same pages', async (t) => {
+  const phones = await startPhones(t);
+  const menu = await phones.get(`/0.1/cisco/directories/menu/default?xivo_user_uuid=${user}`);
+  const inputUrl = textOf(parseXml(menu.text).CiscoIPPhoneMenu[0].MenuItem[0].URL);
+  t.equal(inputUrl, `${phones.url}/0.1/cisco/directories/input/default?xivo_user_uuid=${user}`);
+  const input = parseXml((await phones.get(inputUrl)).text).CiscoIPPhoneInput[0];
+  const lookup = await phones.get(`${textOf(input.URL)}&term=alice`);
+  t.equal(parseXml(lookup.text).CiscoIPPhoneDirectory[0].DirectoryEntry.length, 2);
+});

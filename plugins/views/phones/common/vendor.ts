@@ -36,8 +36,6 @@ export interface VendorView {
   pageSize: number | null;
   /** Largest document the phone accepts, in bytes; null: no limit. */
   maxBytes?: number | null;
-  /** Also serve `/0.1/<vendor>/directories/<page>/<profile>` (the newer path form). */
-  vendorFirstPaths?: boolean;
   menu?(page: PageContext): string;
   input?(page: PageContext): string;
   results(results: ResultsContext): string;
@@ -69,10 +67,8 @@ export function phoneApiOf({ services, log }: Pick<ViewLoadArgs, 'services' | 'l
 
 export function registerVendor(api: PhoneApi, services: ServiceMap, view: VendorView): void {
   const lookup = new PhoneLookup(services);
-  const paths = (page: string) => [
-    `/0.1/directories/${page}/:profile/${view.name}`,
-    ...(view.vendorFirstPaths ? [`/0.1/${view.name}/directories/${page}/:profile`] : []),
-  ];
+  // The vendor-last form is what phones are provisioned with; phoned marks it deprecated for the other.
+  const paths = (page: string) => [`/0.1/directories/${page}/:profile/${view.name}`, `/0.1/${view.name}/directories/${page}/:profile`];
   const send = (reply: FastifyReply, body: string) => reply.header('content-type', view.contentType).send(body);
   const config = { errors: 'legacy' as const };
 

@@ -21,7 +21,6 @@ export const yealink = {
   pageSize: null,
   // An XML object is at most 10,000 bytes: past it the phone gets the first rows that fit, whole.
   maxBytes: 10_000,
-  vendorFirstPaths: true,
   results,
 };
 
