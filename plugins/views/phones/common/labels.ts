@@ -46,9 +46,13 @@ const translations: Record<string, Labels> = {
 };
 const languages = Object.keys(translations);
 
-/** `fr-CA` gets French (a region falls back to its language); no match gets English. */
-export function labelsFor(acceptLanguage: string | undefined): Labels {
-  if (!acceptLanguage) return translations.en;
+/** The language served for an Accept-Language: `fr-CA` gets French (a region falls back to its language); no match gets English. */
+export function languageFor(acceptLanguage: string | undefined): string {
+  if (!acceptLanguage) return 'en';
   const language = new Negotiator({ headers: { 'accept-language': acceptLanguage } }).language(languages);
-  return translations[language ?? 'en'] ?? translations.en;
+  return language && Object.hasOwn(translations, language) ? language : 'en';
+}
+
+export function labelsFor(acceptLanguage: string | undefined): Labels {
+  return translations[languageFor(acceptLanguage)];
 }

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceMap } from '../../../../src/contracts.js';
 import type { PhoneApi } from '../../../services/phone_api/index.js';
 import { toContacts, type PhonebookContact } from './contacts.js';
-import { labelsFor, type Labels } from './labels.js';
+import { labelsFor, languageFor, type Labels } from './labels.js';
 import { PhoneLookup } from './lookup.js';
 
 /** Most contacts in one phonebook (Snom's remote directory is reported to hold about 2,000). */
@@ -14,6 +14,8 @@ export const MAX_PHONEBOOK_CONTACTS = 2000;
 /** How long a rendered phonebook is reused for the same phone before the sources are searched again. */
 const FRESH_MS = 60_000;
 const MAX_CACHED = 10_000;
+/** Phones of one profile mostly get the same book: identical bodies are kept once, up to this many characters. */
+const MAX_CACHED_CHARS = 64 * 1024 * 1024;
 
 export interface PhonebookFormat {
   /** Route paths; `:profile` and, when not in the query, `:user_uuid`. */
@@ -33,6 +35,20 @@ interface Rendered {
 export function registerPhonebook(api: PhoneApi, services: ServiceMap, format: PhonebookFormat): void {
   const lookup = new PhoneLookup(services);
   const cache = new Map<string, Promise<Rendered>>();
+  const bodies = new Map<string, string>();
+  let cachedChars = 0;
+  const forgetAll = () => {
+    cache.clear();
+    bodies.clear();
+    cachedChars = 0;
+  };
+  const intern = (etag: string, body: string) => {
+    const known = bodies.get(etag);
+    if (known !== undefined) return known;
+    bodies.set(etag, body);
+    cachedChars += body.length;
+    return body;
+  };
 
   async function render(profile: string, user: string, labels: Labels, previous: Rendered | undefined): Promise<Rendered> {
     const { profile: resolved, results } = await lookup.search(profile, user, '');
@@ -41,17 +57,20 @@ export function registerPhonebook(api: PhoneApi, services: ServiceMap, format: P
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     // Whole seconds: HTTP dates have no finer precision, and If-Modified-Since is compared with them.
     const lastModified = previous?.etag === etag ? previous.lastModified : new Date(Math.floor(Date.now() / 1000) * 1000);
-    return { body, etag, lastModified, fresh: Date.now() + FRESH_MS };
+    return { body: intern(etag, body), etag, lastModified, fresh: Date.now() + FRESH_MS };
   }
 
   async function current(request: FastifyRequest, profile: string, user: string): Promise<Rendered> {
-    const language = request.headers['accept-language'];
-    const key = `${profile}\u0000${user}\u0000${language ?? ''}`;
+    const language = languageFor(request.headers['accept-language']);
+    const key = `${profile}\u0000${user}\u0000${language}`;
     const cached = cache.get(key);
     const previous = cached ? await cached.catch(() => undefined) : undefined;
     if (cached && previous && previous.fresh > Date.now()) return previous;
+    // Another request may have started the refresh while this one waited: share it.
+    const refreshing = cache.get(key);
+    if (refreshing && refreshing !== cached) return refreshing;
     const rendering = render(profile, user, labelsFor(language), previous);
-    if (cache.size >= MAX_CACHED) cache.clear();
+    if (cache.size >= MAX_CACHED || cachedChars >= MAX_CACHED_CHARS) forgetAll();
     cache.set(key, rendering);
     rendering.catch(() => cache.get(key) === rendering && cache.delete(key));
     return rendering;
