@@ -17,6 +17,7 @@ import { benchPersonal } from './personal.js';
 import { benchPhonebook } from './phonebook.js';
 import { benchGraphql } from './graphql.js';
 import { benchLdap } from './ldap.js';
+import { benchPhones } from './phones.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = 3;
@@ -230,6 +231,7 @@ async function main() {
   console.log(`  worker hop adds:              p50 ${fmt(hop.throughSandbox.p50 - hop.inProcess.p50, 1)} µs`);
   await benchPersonal(SECONDS, CONNECTIONS);
   await benchLdap({ seconds: SECONDS, connections: CONNECTIONS, rounds: ROUNDS });
+  await benchPhones({ seconds: SECONDS, connections: CONNECTIONS, rounds: ROUNDS, contacts: 5_000 });
 }
 
 try {

@@ -26,6 +26,10 @@ async function main() {
   if (config.bootstrap.sample) await seedSample(dird, config, log);
   const address = await dird.app.listen({ host: config.rest_api.listen, port: config.rest_api.port });
   log.info({ address }, 'dird ready');
+  await dird.services.phone_api?.listen().then(
+    (phones: string) => log.info({ address: phones }, 'phone API ready'),
+    (error: Error) => log.error({ err: error }, 'phone API cannot listen: desk phones cannot reach their directories'),
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

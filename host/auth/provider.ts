@@ -28,6 +28,8 @@ export interface AuthProvider {
   visibleTenants(token: string, tenant: string): Promise<string[]>;
   /** Uuid of the tenant called `name` below `requestTenant` (deprecated phonebook routes), or null. */
   tenantUuidByName(name: string, requestTenant: string): Promise<string | null>;
+  /** Tenant of the user `uuid` (phone directories name a user, not a token), null when unknown. */
+  userTenant(uuid: string): Promise<string | null>;
   /** The master tenant uuid, null until known. */
   masterTenant(): string | null;
   /** The auth part of GET /0.1/status. */

@@ -113,6 +113,11 @@ export class StaticAuthProvider implements AuthProvider {
     return this.tenantList.find((tenant) => tenant.name === name && visible.has(tenant.uuid))?.uuid ?? null;
   }
 
+  async userTenant(uuid: string): Promise<string | null> {
+    for (const entry of this.tokens.values()) if (entry.info.user_uuid === uuid) return entry.info.tenant_uuid;
+    return null;
+  }
+
   masterTenant(): string | null {
     return this.master;
   }

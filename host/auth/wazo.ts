@@ -39,6 +39,7 @@ export class WazoAuthProvider implements AuthProvider {
   private readonly checks: TtlCache<true>;
   private readonly infos: TtlCache<TokenInfo>;
   private readonly tenantLists: TtlCache<string[]>;
+  private readonly userTenants: TtlCache<string>;
   private readonly inflight = new Map<string, Promise<unknown>>();
   private readonly retryDelaysMs: number[];
   private readonly tokenExpiration: number;
@@ -60,6 +61,7 @@ export class WazoAuthProvider implements AuthProvider {
     this.checks = new TtlCache(ttlMs, size);
     this.infos = new TtlCache(ttlMs, size);
     this.tenantLists = new TtlCache(ttlMs, size);
+    this.userTenants = new TtlCache(ttlMs, size);
     this.retryDelaysMs = options.retryDelaysMs ?? RETRY_DELAYS_MS;
     this.tokenExpiration = options.tokenExpiration ?? SERVICE_TOKEN_EXPIRATION;
     this.master = auth.master_tenant_uuid ?? null;
@@ -145,6 +147,23 @@ export class WazoAuthProvider implements AuthProvider {
     return body?.items?.[0]?.uuid ?? null;
   }
 
+  async userTenant(uuid: string): Promise<string | null> {
+    const cached = this.userTenants.get(uuid);
+    if (cached !== undefined) return cached;
+    if (!this.serviceToken) throw new AuthUnreachableError(this.host, this.port, 'no service token yet');
+    const token = this.serviceToken;
+    return this.once(`user\n${uuid}`, async () => {
+      const response = await this.request('GET', `/users/${encodeURIComponent(uuid)}`, this.userHeaders(token));
+      if (response.status === 404) {
+        await response.body?.cancel();
+        return null;
+      }
+      const tenant: string | null = (await this.json(response, 200))?.tenant_uuid ?? null;
+      if (tenant) this.userTenants.set(uuid, tenant);
+      return tenant;
+    });
+  }
+
   masterTenant(): string | null {
     return this.master;
   }
@@ -160,6 +179,7 @@ export class WazoAuthProvider implements AuthProvider {
     this.checks.clear();
     this.infos.clear();
     this.tenantLists.clear();
+    this.userTenants.clear();
   }
 
   /** Concurrent identical calls share one request. */

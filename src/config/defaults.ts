@@ -89,7 +89,7 @@ export const defaults = {
   /** Seed a ready-to-query sample (tenant, display, csv source, profile `default`) into an empty store. */
   bootstrap: { sample: false, tenant_uuid: null as string | null, csv_file: 'config/sample-contacts.csv' },
   // Keys of later features, accepted now so config files carry across versions.
-  phone_api: { listen: '0.0.0.0', port: 9498, authorized_subnets: [] as string[], trusted_proxies: [] as string[] },
+  phone_api: { listen: '0.0.0.0', port: 9498, authorized_subnets: ['127.0.0.1/32', '::1/128'] as string[], trusted_proxies: [] as string[] },
   metrics: { enabled: true, listen: null, port: null },
   reverse_cache: {},
 };

@@ -32,6 +32,8 @@ export interface FakeWazoAuthOptions {
   prefix?: string;
   /** Users' external (OAuth) tokens: user uuid -> kind (google, microsoft) -> access token. */
   externalTokens?: Record<string, Record<string, string>>;
+  /** Users known to GET /users/<uuid>, by uuid: their tenant. */
+  users?: Record<string, string>;
 }
 
 export class FakeWazoAuth {
@@ -131,6 +133,15 @@ export class FakeWazoAuth {
       const visible = this.subtree(tenant);
       const items = this.options.tenants.filter((t) => visible.includes(t.uuid) && (!query.name || t.name === query.name));
       return send(200, { items, total: visible.length, filtered: items.length });
+    }
+    const userMatch = /^\/users\/([^/]+)$/.exec(path);
+    if (method === 'GET' && userMatch) {
+      const token = this.options.tokens[String(headers['x-auth-token'])];
+      if (!token) return send(401, { reason: ['Unauthorized'] });
+      const uuid = decodeURIComponent(userMatch[1]);
+      const tenant = this.options.users?.[uuid];
+      if (!tenant || !this.subtree(token.tenant_uuid).includes(tenant)) return send(404, { reason: ['No such user'] });
+      return send(200, { uuid, tenant_uuid: tenant, username: uuid, enabled: true });
     }
     send(405, { reason: ['Method not allowed'] });
   }

@@ -101,3 +101,10 @@ t.test('createAuthProvider picks static only with tokens', async (t) => {
     await wazo.close();
   }
 });
+
+t.test("a user's tenant is the tenant of the token naming that user", async (t) => {
+  const auth = new StaticAuthProvider(config);
+  t.equal(await auth.userTenant('child-user'), CHILD);
+  t.equal(await auth.userTenant('root-user'), ROOT);
+  t.equal(await auth.userTenant('nobody'), null);
+});

@@ -29,6 +29,7 @@ function fakeAuth(extra: { prefix?: string; service?: boolean } = {}) {
       { uuid: OTHER, name: 'other', parent_uuid: MASTER },
     ],
     service: extra.service === false ? undefined : { username: 'wazo-dird-service', password: 's3cr3t-key', tenant_uuid: MASTER },
+    users: { 'phone-user': CHILD },
   }).start();
 }
 
@@ -203,4 +204,27 @@ t.test('no credentials: no service token, master unknown', async (t) => {
   t.equal(fake.hits('POST', '/0.1/token').length, 0);
   t.equal(auth.masterTenant(), null);
   t.type(await rejection(auth.tenantUuidByName('child', MASTER)), AuthUnreachableError);
+});
+
+t.test("a user's tenant (phone directories), asked with the service token", async (t) => {
+  const fake = await fakeAuth();
+  const auth = provider(fake, { username: 'wazo-dird-service', password: 's3cr3t-key' });
+  t.teardown(async () => { await auth.close(); await fake.stop(); });
+  t.ok(await until(() => auth.masterTenant() !== null), 'service token obtained');
+  t.equal(await auth.userTenant('phone-user'), CHILD);
+  const [asked] = fake.hits('GET', '/0.1/users/');
+  t.equal(asked.path, '/0.1/users/phone-user');
+  t.equal(asked.headers['x-auth-token'], 'service-token-1');
+  t.equal(await auth.userTenant('phone-user'), CHILD);
+  t.equal(fake.hits('GET', '/0.1/users/').length, 1, 'cached');
+  t.equal(await auth.userTenant('nobody'), null, 'unknown user');
+  fake.forcedStatus = 500;
+  t.type(await rejection(auth.userTenant('someone-else')), AuthUnreachableError);
+});
+
+t.test('no service token: a user tenant cannot be known', async (t) => {
+  const fake = await fakeAuth({ service: false });
+  const auth = provider(fake);
+  t.teardown(async () => { await auth.close(); await fake.stop(); });
+  t.type(await rejection(auth.userTenant('phone-user')), AuthUnreachableError);
 });
