@@ -1,8 +1,8 @@
-// Imports a back-end module once, in a throwaway worker, to learn its config schema: the host never
-// imports back-end code itself.
+// Imports back-end modules once, in a throwaway worker, to learn their config schemas: the host never
+// imports back-end code itself. One worker describes all the back-ends of one package.
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import type { DescribeReply } from '../src/protocol.js';
+import type { DescribeReplies, DescribeReply } from '../src/protocol.js';
 
 async function describe(modulePath: string): Promise<DescribeReply> {
   try {
@@ -16,4 +16,6 @@ async function describe(modulePath: string): Promise<DescribeReply> {
   }
 }
 
-parentPort!.postMessage(await describe(workerData.modulePath as string));
+const replies: DescribeReplies = [];
+for (const modulePath of workerData.modulePaths as string[]) replies.push(await describe(modulePath));
+parentPort!.postMessage(replies);

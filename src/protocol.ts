@@ -49,3 +49,5 @@ export function isWorkerEvent(message: unknown): message is WorkerEvent {
 
 /** Reply of the describe worker, which imports a back-end module once to learn its schema. */
 export type DescribeReply = { ok: true; configSchema: Record<string, unknown> | null } | { ok: false; error: string };
+/** The describe worker's one message: a reply per module, in the order of its `modulePaths`. */
+export type DescribeReplies = DescribeReply[];

@@ -47,11 +47,14 @@ t.test('broken plugins are logged and skipped; everything else works', async (t)
   const backends = (await inject('/0.1/backends')).json().items.map((item: any) => item.name);
   t.ok(backends.includes('csv'), 'built-in back-ends are there');
   t.notOk(backends.includes('ghost'), 'a back-end whose module is missing is left out');
+  t.notOk(backends.includes('exits'), 'a back-end that exits at import is left out');
+  t.ok(backends.includes('survivor'), 'its healthy neighbour in the same package is still there');
   const messages = lines.map((line) => `${line.msg} ${line.backend ?? line.view ?? line.service ?? line.name ?? line.file ?? ''}`);
   t.ok(messages.some((m) => /unreadable package\.json/.test(m)), 'unreadable package.json logged');
   t.ok(messages.some((m) => /plugin cannot be loaded.*/.test(m)), 'view failing at import logged');
   t.ok(messages.some((m) => /service failed to load; skipped bad_service/.test(m)), 'service failing in load logged');
   t.ok(messages.some((m) => /back-end cannot be loaded; skipped ghost/.test(m)), 'missing back-end logged');
+  t.ok(messages.some((m) => /back-end cannot be loaded; skipped exits/.test(m)), 'back-end exiting at import logged');
   t.ok(messages.some((m) => /enabled plugin not found; ignored no_such_view/.test(m)), 'unknown enabled plugin logged');
 });
 
