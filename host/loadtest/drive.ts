@@ -1,0 +1,114 @@
+// Runs the load with autocannon: a deterministic interleaving of reverse and lookup requests at a fixed rate.
+import autocannon from 'autocannon';
+import type { Kind, LoadOptions } from './args.js';
+
+export interface KindCounts {
+  requests: number;
+  /** Answers outside 2xx. */
+  non2xx: number;
+}
+
+export interface Summary {
+  durationSeconds: number;
+  requests: number;
+  throughput: number;
+  /** Connection errors and timeouts plus non-2xx answers. */
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  byKind: Record<Kind, KindCounts>;
+  latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number };
+}
+
+export interface Progress {
+  elapsedSeconds: number;
+  requests: number;
+  errors: number;
+}
+
+/** The request paths, in order: kinds spread evenly by weight, numbers and terms taken in turn. */
+export function pathSequence(options: LoadOptions): () => { kind: Kind; path: string } {
+  const base = options.url.pathname.replace(/\/+$/, '');
+  const profile = encodeURIComponent(options.profile);
+  const total = options.mix.reverse + options.mix.lookup;
+  let sent = 0;
+  let numbers = 0;
+  let terms = 0;
+  return () => {
+    // Request n is a reverse when the running count of reverses due, floor(n * share), steps up.
+    const isReverse = Math.floor(((sent + 1) * options.mix.reverse) / total) > Math.floor((sent * options.mix.reverse) / total);
+    sent++;
+    if (isReverse) {
+      const exten = options.numbers[numbers++ % options.numbers.length];
+      return { kind: 'reverse', path: `${base}/0.1/directories/reverse/${profile}/${options.user}?exten=${encodeURIComponent(exten)}` };
+    }
+    const term = options.terms[terms++ % options.terms.length];
+    return { kind: 'lookup', path: `${base}/0.1/directories/lookup/${profile}?term=${encodeURIComponent(term)}` };
+  };
+}
+
+export async function drive(options: LoadOptions, onProgress: (progress: Progress) => void): Promise<Summary> {
+  const next = pathSequence(options);
+  const byKind: Record<Kind, KindCounts> = { reverse: { requests: 0, non2xx: 0 }, lookup: { requests: 0, non2xx: 0 } };
+  let finish!: (result: autocannon.Result) => void;
+  let fail!: (error: unknown) => void;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const instance = autocannon({
+    url: options.url.origin,
+    connections: options.connections,
+    overallRate: options.rate,
+    duration: options.duration,
+    timeout: options.timeout,
+    headers: { 'X-Auth-Token': options.token, Accept: 'application/json' },
+    requests: [{
+      setupRequest: (request, context) => {
+        const { kind, path } = next();
+        (context as { kind?: Kind }).kind = kind;
+        return { ...request, method: 'GET', path };
+      },
+      onResponse: (status, _body, context) => {
+        const counts = byKind[(context as { kind: Kind }).kind];
+        counts.requests++;
+        if (status < 200 || status > 299) counts.non2xx++;
+      },
+    }],
+  }, (error, result) => (error ? fail(error) : finish(result)));
+  const started = Date.now();
+  let requests = 0;
+  let errors = 0;
+  instance.on('response', (_client, status) => {
+    requests++;
+    if (status < 200 || status > 299) errors++;
+  });
+  instance.on('reqError', () => errors++);
+  const report = () => onProgress({ elapsedSeconds: (Date.now() - started) / 1000, requests, errors });
+  const ticker = setInterval(report, 1000);
+  try {
+    const result = await finished;
+    const statusCodes: Record<string, number> = {};
+    for (const [code, count] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = (count as { count: number }).count;
+    const durationSeconds = (Date.now() - started) / 1000;
+    const completed = byKind.reverse.requests + byKind.lookup.requests;
+    return {
+      durationSeconds,
+      requests: completed,
+      throughput: completed / durationSeconds,
+      errors: result.errors + result.non2xx,
+      timeouts: result.timeouts,
+      non2xx: result.non2xx,
+      statusCodes,
+      byKind,
+      latencyMs: {
+        mean: result.latency.mean, p50: result.latency.p50, p90: result.latency.p90,
+        p99: result.latency.p99, max: result.latency.max,
+      },
+    };
+  } finally {
+    clearInterval(ticker);
+    report();
+  }
+}

@@ -1,0 +1,109 @@
+// The load tool run as operators run it (node dist/host/loadtest/main.js) against a real dird with a synthetic sample source.
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { syntheticNumber } from '../../plugins/backends/sample/contacts.js';
+import { packageRoot } from '../../src/config/load.js';
+import { http, startDird, tokens, users } from '../helpers/dird.js';
+
+const tool = join(packageRoot, 'dist/host/loadtest/main.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the tool in a child process (asynchronously: the dird answering it lives in this process). */
+function loadtest(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [tool, ...args], { timeout: 60_000, env: { ...process.env, DIRD_TOKEN: '' } }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+t.test('a short run against a profile with a synthetic sample source', async (t) => {
+  const dird = await startDird();
+  t.teardown(() => dird.close());
+  const api = (method: string, path: string, body?: unknown) => http(dird.url, method, path, body);
+  const display = (await api('POST', '/0.1/displays', { name: 'main', columns: [{ title: 'Name', field: 'name' }] })).body;
+  const source = await api('POST', '/0.1/backends/sample/sources', {
+    name: 'synthetic', contacts: 1000, searched_columns: ['firstname', 'lastname'], first_matched_columns: ['number'],
+    format_columns: { name: '{firstname} {lastname}', reverse: '{firstname} {lastname}' },
+  });
+  t.equal(source.status, 200, 'synthetic source created');
+  const sources = [{ uuid: source.body.uuid }];
+  const profile = await api('POST', '/0.1/profiles', {
+    name: 'default', display: { uuid: display.uuid },
+    services: { lookup: { sources }, reverse: { sources } },
+  });
+  t.equal(profile.status, 201, 'profile created');
+
+  const dir = t.testdir({
+    'numbers.txt': `# callers\n${syntheticNumber(1)}\n${syntheticNumber(500)}\n\n0000000\n`,
+    'terms.txt': 'alice\nmartin\n',
+  });
+  const common = ['--url', dird.url, '--token', tokens.admin, '--user', users.admin, '--numbers', join(dir, 'numbers.txt'),
+    '--duration', '1', '--rate', '20', '--connections', '2'];
+
+  t.test('prints the summary and succeeds', async (t) => {
+    const run = await loadtest([...common, '--terms', join(dir, 'terms.txt'), '--mix', 'reverse=50,lookup=50']);
+    t.equal(run.code, 0, run.stderr);
+    const requests = Number(/^requests: +(\d+) \(reverse (\d+), lookup (\d+)\)$/m.exec(run.stdout)?.[1]);
+    t.ok(requests > 0, `requests counted: ${run.stdout}`);
+    t.match(run.stdout, /^requests: +\d+ \(reverse [1-9]\d*, lookup [1-9]\d*\)$/m, 'both kinds were sent');
+    t.match(run.stdout, /^errors: +0 /m);
+    t.match(run.stdout, /^status codes: 200: \d+$/m);
+    t.match(run.stdout, /^latency: +p50 [\d.]+ ms, p90 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms, mean [\d.]+ ms$/m);
+    t.match(run.stdout, /^throughput: +[\d.]+ req\/s$/m);
+    t.match(run.stderr, /^\[\d+s\/1s\] \d+ requests, \d+ errors, [\d.]+ req\/s$/m, 'progress lines, the last one at the end');
+  });
+
+  t.test('failed answers are counted and make the exit code 1', async (t) => {
+    const run = await loadtest([...common, '--profile', 'nope', '--json']);
+    t.equal(run.code, 1);
+    const summary = JSON.parse(run.stdout);
+    t.ok(summary.requests > 0);
+    t.equal(summary.errors, summary.requests, 'every answer was a 404');
+    t.same(Object.keys(summary.statusCodes), ['404']);
+    t.equal(summary.byKind.reverse.non2xx, summary.requests, 'the default mix without --terms is all reverse');
+    t.type(summary.latencyMs.p99, 'number');
+  });
+});
+
+t.test('bad arguments: exit code 2 and a message naming the option', async (t) => {
+  const dir = t.testdir({ 'numbers.txt': '100\n', 'empty.txt': '# nothing\n' });
+  const numbers = join(dir, 'numbers.txt');
+  const base = ['--url', 'http://127.0.0.1:9', '--token', 't', '--user', users.admin, '--numbers', numbers];
+  const cases: [string[], RegExp][] = [
+    [['--token', 't'], /--url is required/],
+    [['--url', 'not a url', '--token', 't'], /--url: not a URL/],
+    [['--url', 'ftp://127.0.0.1', '--token', 't'], /--url: only http and https/],
+    [['--url', 'http://127.0.0.1:9'], /--token is required/],
+    [[...base, '--rate', 'fast'], /--rate: expected a whole number/],
+    [[...base, '--rate', '0'], /--rate: expected a whole number from 1/],
+    [[...base, '--duration', '99999'], /--duration: expected a whole number from 1 to 3600/],
+    [[...base, '--connections', '-1'], /--connections/],
+    [[...base, '--mix', 'reverse=90,search=10'], /--mix: expected kind=weight pairs/],
+    [[...base, '--mix', 'reverse=0'], /--mix: at least one weight/],
+    [[...base, '--mix', 'reverse=50,lookup=50'], /--terms is required/],
+    [[...base, '--user', 'bob'], /--user: not a uuid/],
+    [['--url', 'http://127.0.0.1:9', '--token', 't', '--numbers', numbers], /--user is required/],
+    [['--url', 'http://127.0.0.1:9', '--token', 't', '--user', users.admin], /--numbers is required/],
+    [[...base, '--numbers', join(dir, 'empty.txt')], /--numbers is required/],
+    [[...base, '--numbers', join(dir, 'missing.txt')], /--numbers: cannot read .*ENOENT/],
+    [[...base, '--frobnicate'], /--frobnicate/],
+  ];
+  for (const [args, message] of cases) {
+    const run = await loadtest(args);
+    t.equal(run.code, 2, args.join(' '));
+    t.match(run.stderr, message, args.join(' '));
+    t.equal(run.stdout, '', 'nothing is run');
+  }
+  const help = await loadtest(['--help']);
+  t.equal(help.code, 0);
+  t.match(help.stdout, /--mix SPEC/);
+});
