@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { CallArgs, ServiceLoadArgs, ServicePlugin, SourceConfig, SourceRegistry, SourceResult } from '../../../src/contracts.js';
 import type { ResolvedProfile } from '../profile/index.js';
+import { ReverseCache } from './cache.js';
 import { firstAnswer, firstAnswers, inPriority, inPriorityMany, type Ask } from './order.js';
 
 const DEFAULT_TIMEOUT_S = 1;
@@ -12,6 +13,8 @@ export class ReverseService {
   constructor(
     private readonly sources: SourceRegistry,
     private readonly log: Logger,
+    /** Per-source answer cache (main/source `reverse_cache`); `cache.onOutcome` counts hits for metrics. */
+    readonly cache = new ReverseCache(undefined, log),
   ) {}
 
   reverse(profile: ResolvedProfile, exten: string, args: CallArgs): Promise<SourceResult | null> {
@@ -30,11 +33,11 @@ export class ReverseService {
   }
 
   protected firstMatch(source: SourceConfig, exten: string, args: CallArgs, deadline: number) {
-    return this.sources.get(source).firstMatch(exten, args, deadline);
+    return this.cache.firstMatch(source, exten, args, deadline, (until) => this.sources.get(source).firstMatch(exten, args, until));
   }
 
   protected matchAll(source: SourceConfig, extens: string[], args: CallArgs, deadline: number) {
-    return this.sources.get(source).matchAll(extens, args, deadline);
+    return this.cache.matchAll(source, extens, args, deadline, (wanted, until) => this.sources.get(source).matchAll(wanted, args, until));
   }
 
   private plan(profile: ResolvedProfile) {
@@ -51,7 +54,15 @@ export class ReverseService {
 }
 
 export default class ReverseServicePlugin implements ServicePlugin {
-  load({ sources, log }: ServiceLoadArgs) {
-    return new ReverseService(sources, log);
+  private unsubscribe: (() => void) | null = null;
+
+  load({ sources, log, config, changes }: ServiceLoadArgs) {
+    const cache = new ReverseCache(config.reverse_cache, log);
+    this.unsubscribe = changes.subscribe((kind, uuid) => kind === 'source' && cache.drop(uuid));
+    return new ReverseService(sources, log, cache);
+  }
+
+  unload() {
+    this.unsubscribe?.();
   }
 }
