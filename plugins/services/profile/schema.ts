@@ -19,12 +19,29 @@ export const profileServiceSchema = {
   },
 };
 
+/** How the reverse service picks among its sources' answers (see plugins/services/reverse). */
+export const reverseOrders = ['first_answer', 'priority'] as const;
+
+const reverseServiceSchema = {
+  ...profileServiceSchema,
+  properties: {
+    ...profileServiceSchema.properties,
+    options: {
+      ...profileServiceSchema.properties.options,
+      properties: {
+        ...profileServiceSchema.properties.options.properties,
+        order: { enum: [...reverseOrders] },
+      },
+    },
+  },
+};
+
 export const profileBodySchema = {
   type: 'object',
   required: ['name', 'services'],
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 512 },
     display: { ...uuidRef, type: ['object', 'null'] },
-    services: { type: 'object', additionalProperties: profileServiceSchema },
+    services: { type: 'object', properties: { reverse: reverseServiceSchema }, additionalProperties: profileServiceSchema },
   },
 };

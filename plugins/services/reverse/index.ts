@@ -1,8 +1,11 @@
-// Reverse: the first non-null firstMatch of the profile's reverse sources, in completion order, within
-// the profile timeout (default 1 s); reverseMany merges matchAll answers the same way (spec §3.2).
+// Reverse: within the profile timeout (default 1 s), the first non-null firstMatch of the profile's reverse
+// sources in completion order (`order: first_answer`, spec §3.2), or with `order: priority` the answer of
+// the first source in profile order that matches; reverseMany merges matchAll answers the same ways.
 import type { Logger } from 'pino';
-import type { CallArgs, ServiceLoadArgs, ServicePlugin, SourceRegistry, SourceResult } from '../../../src/contracts.js';
+import type { CallArgs, ServiceLoadArgs, ServicePlugin, SourceConfig, SourceRegistry, SourceResult } from '../../../src/contracts.js';
 import type { ResolvedProfile } from '../profile/index.js';
+import { ReverseCache } from './cache.js';
+import { firstAnswer, firstAnswers, inPriority, inPriorityMany, type Ask } from './order.js';
 
 const DEFAULT_TIMEOUT_S = 1;
 
@@ -10,62 +13,56 @@ export class ReverseService {
   constructor(
     private readonly sources: SourceRegistry,
     private readonly log: Logger,
+    /** Per-source answer cache (main/source `reverse_cache`); `cache.onOutcome` counts hits for metrics. */
+    readonly cache = new ReverseCache(undefined, log),
   ) {}
 
   reverse(profile: ResolvedProfile, exten: string, args: CallArgs): Promise<SourceResult | null> {
-    const { sources, deadline } = this.plan(profile);
-    return new Promise((resolve) => {
-      let pending = sources.length;
-      if (pending === 0) return resolve(null);
-      for (const source of sources) {
-        this.sources
-          .get(source)
-          .firstMatch(exten, args, deadline)
-          .then((result) => result && resolve(result), (error) => this.note(source.name, error))
-          .finally(() => --pending === 0 && resolve(null));
-      }
-    });
+    const { sources, deadline, order } = this.plan(profile);
+    const asks: Ask<SourceResult | null>[] = sources.map((source) => () =>
+      this.firstMatch(source, exten, args, deadline).catch((error) => this.note(source.name, error, null)));
+    return order === 'priority' ? inPriority(asks, deadline) : firstAnswer(asks, deadline);
   }
 
   /** One entry per exten, in input order; null where no source matched before the deadline. */
   reverseMany(profile: ResolvedProfile, extens: string[], args: CallArgs): Promise<(SourceResult | null)[]> {
-    const { sources, deadline } = this.plan(profile);
-    const found = new Map<string, SourceResult>();
-    const answer = () => extens.map((exten) => found.get(exten) ?? null);
-    return new Promise((resolve) => {
-      let pending = sources.length;
-      if (pending === 0 || extens.length === 0) return resolve(answer());
-      const timer = setTimeout(() => resolve(answer()), Math.max(0, deadline - Date.now()));
-      const finish = () => {
-        clearTimeout(timer);
-        resolve(answer());
-      };
-      for (const source of sources) {
-        this.sources
-          .get(source)
-          .matchAll(extens, args, deadline)
-          .then((matches) => {
-            for (const [exten, result] of Object.entries(matches ?? {})) found.set(exten, result);
-            if (extens.every((exten) => found.has(exten))) finish();
-          }, (error) => this.note(source.name, error))
-          .finally(() => --pending === 0 && finish());
-      }
-    });
+    const { sources, deadline, order } = this.plan(profile);
+    const asks: Ask<Record<string, SourceResult>>[] = sources.map((source) => () =>
+      this.matchAll(source, extens, args, deadline).catch((error) => this.note(source.name, error, {})));
+    return order === 'priority' ? inPriorityMany(asks, extens, deadline) : firstAnswers(asks, extens, deadline);
+  }
+
+  protected firstMatch(source: SourceConfig, exten: string, args: CallArgs, deadline: number) {
+    return this.cache.firstMatch(source, exten, args, deadline, (until) => this.sources.get(source).firstMatch(exten, args, until));
+  }
+
+  protected matchAll(source: SourceConfig, extens: string[], args: CallArgs, deadline: number) {
+    return this.cache.matchAll(source, extens, args, deadline, (wanted, until) => this.sources.get(source).matchAll(wanted, args, until));
   }
 
   private plan(profile: ResolvedProfile) {
     const service = profile.services.reverse;
     const timeout = Number(service?.options.timeout) > 0 ? Number(service!.options.timeout) : DEFAULT_TIMEOUT_S;
-    return { sources: service?.sources ?? [], deadline: Date.now() + timeout * 1000 };
+    const order = service?.options.order === 'priority' ? 'priority' : 'first_answer';
+    return { sources: service?.sources ?? [], deadline: Date.now() + timeout * 1000, order };
   }
 
-  private note(source: string, error: any) {
+  private note<T>(source: string, error: any, nothing: T): T {
     this.log.debug({ source, reason: String(error?.message ?? error) }, 'reverse source gave nothing');
+    return nothing;
   }
 }
 
 export default class ReverseServicePlugin implements ServicePlugin {
-  load({ sources, log }: ServiceLoadArgs) {
-    return new ReverseService(sources, log);
+  private unsubscribe: (() => void) | null = null;
+
+  load({ sources, log, config, changes }: ServiceLoadArgs) {
+    const cache = new ReverseCache(config.reverse_cache, log);
+    this.unsubscribe = changes.subscribe((kind, uuid) => kind === 'source' && cache.drop(uuid));
+    return new ReverseService(sources, log, cache);
+  }
+
+  unload() {
+    this.unsubscribe?.();
   }
 }

@@ -1,0 +1,186 @@
+// Optional per-source cache of reverse answers (caller-ID at PBX scale): a known number answers at once
+// from the cache; past `ttl` it still answers the stale value for up to `stale_ttl` more while a refresh
+// runs in the background; misses are cached for `negative_ttl`; each source keeps at most `max_entries`
+// (least recently used dropped first). Settings in seconds, see `cacheSettings`.
+import type { Logger } from 'pino';
+import type { CallArgs, SourceConfig, SourceResult } from '../../../src/contracts.js';
+
+export interface CacheSettings {
+  ttl: number;
+  stale_ttl: number;
+  negative_ttl: number;
+  max_entries: number;
+  /** Deadline of a background refresh. */
+  refresh_timeout: number;
+}
+export type CacheOutcome = 'hit' | 'stale' | 'negative' | 'miss';
+export type CacheOutcomeListener = (source: SourceConfig, outcome: CacheOutcome) => void;
+
+const defaults: CacheSettings = { ttl: 300, stale_ttl: 3600, negative_ttl: 30, max_entries: 10_000, refresh_timeout: 10 };
+/** Back-ends the main `reverse_cache.enabled` switch applies to: the ones answering over the network. */
+const REMOTE_BACKENDS = new Set(['ldap', 'csv_ws', 'wazo', 'conference', 'google', 'office365']);
+/** Back-ends whose answers depend on the user: cached per user, never shared between users. */
+const PER_USER_BACKENDS = new Set(['personal', 'google', 'office365']);
+
+/**
+ * A source's cache settings, null when not cached: main `reverse_cache` (its `enabled` covers remote
+ * back-ends), overridden by `reverse_cache.sources.<name or uuid>` and the source's own `reverse_cache`
+ * field; either of those enables caching for the source unless it says `enabled: false`.
+ */
+export function cacheSettings(main: Record<string, any> | undefined, source: SourceConfig): CacheSettings | null {
+  const { sources = {}, enabled, ...global } = main ?? {};
+  const own = [sources[source.name], sources[source.uuid], source.reverse_cache].filter((o): o is Record<string, any> => !!o && typeof o === 'object');
+  const merged: Record<string, any> = Object.assign({}, global, ...own);
+  const on = own.length > 0 ? merged.enabled !== false : enabled === true && REMOTE_BACKENDS.has(source.backend);
+  if (!on) return null;
+  const number = (key: keyof CacheSettings) => (Number.isFinite(Number(merged[key])) && Number(merged[key]) >= 0 ? Number(merged[key]) : defaults[key]);
+  return {
+    ttl: number('ttl'),
+    stale_ttl: number('stale_ttl'),
+    negative_ttl: number('negative_ttl'),
+    max_entries: Math.max(1, Math.floor(number('max_entries'))),
+    refresh_timeout: number('refresh_timeout'),
+  };
+}
+
+interface Entry {
+  value: SourceResult | null;
+  storedAt: number;
+}
+
+/** One source's entries, in least-recently-used-first order (a Map keeps insertion order). */
+class SourceCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly refreshing = new Set<string>();
+
+  constructor(readonly source: SourceConfig, readonly settings: CacheSettings, private readonly now: () => number) {}
+
+  key(exten: string, args: CallArgs): string {
+    return PER_USER_BACKENDS.has(this.source.backend) ? `${args.user_uuid ?? args.xivo_user_uuid ?? ''}\u0000${exten}` : exten;
+  }
+
+  /** The cached answer and how fresh it is; 'miss' when there is none usable. */
+  read(key: string): { outcome: CacheOutcome; value: SourceResult | null } {
+    const entry = this.entries.get(key);
+    if (!entry) return { outcome: 'miss', value: null };
+    const age = (this.now() - entry.storedAt) / 1000;
+    const { ttl, stale_ttl, negative_ttl } = this.settings;
+    const outcome: CacheOutcome | null = entry.value === null
+      ? (age < negative_ttl ? 'negative' : null)
+      : age < ttl ? 'hit' : age < ttl + stale_ttl ? 'stale' : null;
+    if (outcome === null) {
+      this.entries.delete(key);
+      return { outcome: 'miss', value: null };
+    }
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return { outcome, value: entry.value };
+  }
+
+  store(key: string, value: SourceResult | null): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, storedAt: this.now() });
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.settings.max_entries) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  /** Runs `refresh` unless one is already running for these keys; it stores what it gets. */
+  refresh(keys: string[], refresh: () => Promise<unknown>, log: Logger): void {
+    const due = keys.filter((key) => !this.refreshing.has(key));
+    if (due.length === 0) return;
+    due.forEach((key) => this.refreshing.add(key));
+    refresh()
+      .catch((error) => log.debug({ source: this.source.name, reason: String(error?.message ?? error) }, 'reverse cache refresh failed'))
+      .finally(() => due.forEach((key) => this.refreshing.delete(key)));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+type FetchOne = (deadline: number) => Promise<SourceResult | null>;
+type FetchMany = (extens: string[], deadline: number) => Promise<Record<string, SourceResult>>;
+
+export class ReverseCache {
+  private readonly bySource = new Map<string, SourceCache | null>();
+  /** Told of every cached lookup's outcome, once per source and number (metrics hook). */
+  onOutcome: CacheOutcomeListener | null = null;
+
+  constructor(
+    private readonly config: Record<string, any> | undefined,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The single place where cache outcomes are counted. */
+  private count(source: SourceConfig, outcome: CacheOutcome): void {
+    this.onOutcome?.(source, outcome);
+  }
+
+  /** Forgets a source's entries and settings (its config changed or it was deleted). */
+  drop(uuid: string): void {
+    this.bySource.delete(uuid);
+  }
+
+  /** How many entries a source holds (0 when not cached). */
+  size(uuid: string): number {
+    return this.bySource.get(uuid)?.size ?? 0;
+  }
+
+  private cacheOf(source: SourceConfig): SourceCache | null {
+    if (!this.bySource.has(source.uuid)) {
+      const settings = cacheSettings(this.config, source);
+      this.bySource.set(source.uuid, settings && new SourceCache(source, settings, this.now));
+    }
+    return this.bySource.get(source.uuid)!;
+  }
+
+  async firstMatch(source: SourceConfig, exten: string, args: CallArgs, deadline: number, fetch: FetchOne): Promise<SourceResult | null> {
+    const cache = this.cacheOf(source);
+    if (!cache) return fetch(deadline);
+    const key = cache.key(exten, args);
+    const { outcome, value } = cache.read(key);
+    this.count(source, outcome);
+    if (outcome === 'stale') {
+      cache.refresh([key], async () => cache.store(key, await fetch(this.now() + cache.settings.refresh_timeout * 1000)), this.log);
+    }
+    if (outcome !== 'miss') return value;
+    const fetched = await fetch(deadline);
+    cache.store(key, fetched);
+    return fetched;
+  }
+
+  async matchAll(source: SourceConfig, extens: string[], args: CallArgs, deadline: number, fetch: FetchMany): Promise<Record<string, SourceResult>> {
+    const cache = this.cacheOf(source);
+    if (!cache) return fetch(extens, deadline);
+    const found: Record<string, SourceResult> = {};
+    const stale: string[] = [];
+    const missing: string[] = [];
+    for (const exten of new Set(extens)) {
+      const { outcome, value } = cache.read(cache.key(exten, args));
+      this.count(source, outcome);
+      if (value) found[exten] = value;
+      if (outcome === 'stale') stale.push(exten);
+      if (outcome === 'miss') missing.push(exten);
+    }
+    const fetchAndStore = async (wanted: string[], until: number) => {
+      const matches = await fetch(wanted, until);
+      for (const exten of wanted) cache.store(cache.key(exten, args), matches[exten] ?? null);
+      return matches;
+    };
+    if (stale.length > 0) {
+      const keys = stale.map((exten) => cache.key(exten, args));
+      cache.refresh(keys, () => fetchAndStore(stale, this.now() + cache.settings.refresh_timeout * 1000), this.log);
+    }
+    if (missing.length === 0) return found;
+    try {
+      return { ...found, ...(await fetchAndStore(missing, deadline)) };
+    } catch (error) {
+      if (Object.keys(found).length === 0) throw error;
+      return found;
+    }
+  }
+}

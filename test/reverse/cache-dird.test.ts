@@ -1,0 +1,53 @@
+// The reverse cache inside dird: configured on a source, serving stale answers while refreshing, over
+// REST and GraphQL, and forgotten when the source changes.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { startDird } from '../helpers/dird.js';
+import { reverseClient } from './helpers.js';
+
+const work = mkdtempSync(join(tmpdir(), 'dird-revcache-'));
+const nameFile = join(work, 'name');
+const dird = await startDird();
+t.teardown(async () => {
+  await dird.close();
+  rmSync(work, { recursive: true, force: true });
+});
+const client = reverseClient(dird);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const fields = { number: '7000', delay_ms: 0, name_file: nameFile, reverse_cache: { ttl: 0.3, stale_ttl: 600, negative_ttl: 600 } };
+const cached = await client.source('cached', fields);
+await client.profile('cache', [cached], { timeout: 10 });
+
+writeFileSync(nameFile, 'Alice');
+for (let attempt = 0; attempt < 50 && (await client.reverse('cache', '7000')) !== 'Alice'; attempt++);
+
+t.test('known numbers answer from the cache, stale ones while a refresh runs', async (t) => {
+  writeFileSync(nameFile, 'Bob');
+  t.equal(await client.reverse('cache', '7000'), 'Alice', 'within ttl: the cached answer');
+  t.same(await client.reverseMany('cache', ['7000']), ['Alice'], 'GraphQL shares the cache');
+  await sleep(400);
+  t.equal(await client.reverse('cache', '7000'), 'Alice', 'past ttl: the stale answer, refresh started');
+  let seen: string | null = null;
+  for (let attempt = 0; attempt < 50 && seen !== 'Bob'; attempt++) {
+    seen = await client.reverse('cache', '7000');
+    if (seen !== 'Bob') await sleep(50);
+  }
+  t.equal(seen, 'Bob', 'the refreshed answer');
+});
+
+t.test('a miss answers null beside a cached match (negative caching: see cache.test)', async (t) => {
+  t.equal(await client.reverse('cache', '7001'), null);
+  t.same(await client.reverseMany('cache', ['7001', '7000']), [null, 'Bob']);
+});
+
+t.test('changing the source forgets its cache', async (t) => {
+  writeFileSync(nameFile, 'Carol');
+  const headers = { 'x-auth-token': dird.tokens.admin };
+  const reply = await dird.inject({ method: 'PUT', url: `/0.1/backends/latency/sources/${cached.uuid}`, headers,
+    payload: { name: 'cached', first_matched_columns: ['number'], format_columns: { reverse: '{firstname}' }, ...fields } });
+  t.equal(reply.statusCode, 204, reply.body);
+  t.equal(await client.reverse('cache', '7000'), 'Carol', 'the back-end was asked again');
+});
