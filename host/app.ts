@@ -12,6 +12,7 @@ import { createAuthProvider, type AuthProvider } from './auth/provider.js';
 import { createChangeFeed } from './changes.js';
 import { serveCors } from './http/cors.js';
 import { errorHandler } from './http/error-handler.js';
+import { DirdMetrics } from './metrics.js';
 import { discoverPlugins, type PluginEntry } from './plugins/discovery.js';
 import { buildCatalog } from './sources/catalog.js';
 import { SandboxRegistry } from './sources/registry.js';
@@ -31,7 +32,8 @@ export async function createDird(config: Record<string, any>, log: Logger): Prom
   const plugins = discoverPlugins(packageRoot, config.plugin_paths ?? [], config.enabled_plugins ?? {}, log);
   const backends = await buildCatalog(plugins.backends, log);
   const changes = createChangeFeed();
-  const sources = new SandboxRegistry(plugins.backends, config, log.child({ component: 'sandbox' }), changes);
+  const metrics = new DirdMetrics();
+  const sources = new SandboxRegistry(plugins.backends, config, log.child({ component: 'sandbox' }), changes, undefined, metrics);
   const auth = createAuthProvider(config, log.child({ component: 'auth' }));
 
   const app = Fastify({
@@ -52,7 +54,7 @@ export async function createDird(config: Record<string, any>, log: Logger): Prom
   });
   await app.register(authPlugin, { provider: auth });
 
-  const services: ServiceMap = { auth, sources };
+  const services: ServiceMap = { auth, sources, metrics };
   const unloads: Array<() => unknown> = [];
   for (const entry of plugins.services.values()) {
     const plugin = await instantiate<ServicePlugin>(entry, log);

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { ChangeFeed, SourceConfig, SourceHandle, SourceRegistry, SourceStatus } from '../../src/contracts.js';
 import { redact } from '../../src/config/redact.js';
+import type { DirdMetrics } from '../metrics.js';
 import type { PluginEntry } from '../plugins/discovery.js';
 import { SourceCallError } from './errors.js';
 import { GrantTable } from './grants.js';
@@ -18,6 +19,7 @@ export class SandboxRegistry implements SourceRegistry {
     private readonly log: Logger,
     changes: ChangeFeed,
     readonly grants = new GrantTable(),
+    private readonly metrics: DirdMetrics | null = null,
   ) {
     this.publicConfig = redact(config);
     changes.subscribe((kind, uuid) => {
@@ -38,6 +40,7 @@ export class SandboxRegistry implements SourceRegistry {
       this.log.child({ source: config.name, backend: config.backend }),
       this.grants.capabilitiesFor(entry, config),
       this.grants.workerConfig(entry, config),
+      this.metrics?.sourceMeter(config),
     );
     this.sources.set(config.uuid, source);
     return source;

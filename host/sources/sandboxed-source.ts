@@ -8,9 +8,10 @@ import type { Logger } from 'pino';
 import { nodeEndpoint } from '../../src/comlink-node.js';
 import type { CallArgs, Capability, HostCapabilities, LogLevel, SourceConfig, SourceHandle, SourceResult, SourceStatus } from '../../src/contracts.js';
 import { isWorkerEvent, type SandboxCall, type WorkerBoot, type WorkerEvent } from '../../src/protocol.js';
+import { noMeter, type SourceMeter } from '../metrics.js';
 import { SourceCallError } from './errors.js';
 import { workerEnv, type SandboxSettings } from './settings.js';
-import { WorkerLink } from './worker-link.js';
+import { WorkerLink, type LinkReply } from './worker-link.js';
 
 const workerFile = fileURLToPath(new URL('../../sandbox/worker.js', import.meta.url));
 const logLevels = new Set<LogLevel>(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
@@ -38,6 +39,7 @@ export class SandboxedSource implements SourceHandle {
     granted: Record<string, Capability> = {},
     /** The config the worker gets: `config` minus what grants keep in the host. */
     private readonly workerConfig: SourceConfig = config,
+    private readonly meter: SourceMeter = noMeter,
   ) {
     this.capabilities = {
       ...granted,
@@ -159,6 +161,7 @@ export class SandboxedSource implements SourceHandle {
     this.failLinks(reason);
     void pool.destroy().catch(() => {});
     this.restarts += 1;
+    this.meter.restarts += 1;
     this.lastError = reason;
     const now = Date.now();
     this.crashTimes = [...this.crashTimes.filter((t) => t > now - this.settings.crash_window * 1000), now];
@@ -180,38 +183,48 @@ export class SandboxedSource implements SourceHandle {
     }, wait * 1000).unref();
   }
 
-  private run(call: SandboxCall, deadline: number): Promise<unknown> {
+  private run(call: SourceCall, deadline: number): Promise<unknown> {
     const pool = this.pool;
-    if (!pool) {
-      const why = this.state === 'failed' ? 'failed, retrying later' : 'restarting';
-      return Promise.reject(new SourceCallError(this.config.name, 'unavailable', why));
-    }
+    if (!pool) return this.refuse(call, 'unavailable', this.state === 'failed' ? 'failed, retrying later' : 'restarting');
     const until = Math.min(deadline, Date.now() + this.settings.call_timeout * 1000);
     const link = this.leastBusyLink();
     if (link) return this.send(pool, link, call, until);
     return this.waitForLink(until).then((ready) => {
-      if (!ready) throw new SourceCallError(this.config.name, 'timeout', 'sandbox not ready before the deadline');
+      if (!ready) return this.refuse(call, 'timeout', 'sandbox not ready before the deadline');
       return this.send(pool, ready, call, until);
     });
   }
 
-  private send(pool: Piscina, link: WorkerLink, call: SandboxCall, until: number): Promise<unknown> {
-    if (link.inFlight >= this.settings.max_in_flight) {
-      return Promise.reject(new SourceCallError(this.config.name, 'unavailable', 'overloaded'));
-    }
+  private send(pool: Piscina, link: WorkerLink, call: SourceCall, until: number): Promise<unknown> {
+    if (link.inFlight >= this.settings.max_in_flight) return this.refuse(call, 'unavailable', 'overloaded');
+    const started = performance.now();
     return link.call(call, until).then((reply) => {
-      if (reply === 'timeout') throw new SourceCallError(this.config.name, 'timeout', 'no answer before the deadline');
-      if (reply.ok) {
+      const seconds = (performance.now() - started) / 1000;
+      if (reply !== 'timeout' && reply.ok) {
         this.consecutiveCrashes = 0;
+        this.meter.answered(call.op, seconds);
         return reply.value;
       }
-      if (reply.phase === 'crash') throw new SourceCallError(this.config.name, 'crashed', reply.error);
-      if (reply.phase === 'load') {
-        this.onCrash(pool, `load failed: ${reply.error}`);
-        throw new SourceCallError(this.config.name, 'unavailable', `load failed: ${reply.error}`);
-      }
-      throw new SourceCallError(this.config.name, 'backend', reply.error);
+      const error = this.callError(pool, reply);
+      this.meter.failed(call.op, error.kind, seconds);
+      throw error;
     });
+  }
+
+  private callError(pool: Piscina, reply: Exclude<LinkReply, { ok: true }>): SourceCallError {
+    if (reply === 'timeout') return new SourceCallError(this.config.name, 'timeout', 'no answer before the deadline');
+    if (reply.phase === 'crash') return new SourceCallError(this.config.name, 'crashed', reply.error);
+    if (reply.phase === 'load') {
+      this.onCrash(pool, `load failed: ${reply.error}`);
+      return new SourceCallError(this.config.name, 'unavailable', `load failed: ${reply.error}`);
+    }
+    return new SourceCallError(this.config.name, 'backend', reply.error);
+  }
+
+  /** A call refused before reaching a worker: counted, with no latency to observe. */
+  private refuse(call: SourceCall, kind: SourceCallError['kind'], why: string): Promise<never> {
+    this.meter.failed(call.op, kind, null);
+    return Promise.reject(new SourceCallError(this.config.name, kind, why));
   }
 
   private leastBusyLink(): WorkerLink | null {
@@ -242,6 +255,8 @@ export class SandboxedSource implements SourceHandle {
     this.restartTimer = this.watchdog = null;
   }
 }
+
+type SourceCall = Exclude<SandboxCall, { op: 'unload' }>;
 
 function delay(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,153 @@
+// Prometheus metrics of one dird: per-source calls, errors, timeouts, latency and worker restarts,
+// result-cache hits, and per-route HTTP latency. Source calls are the reverse lookup's hot path, so a
+// call costs one histogram observe plus plain number increments on a per-source tally; the counters
+// read the tallies only when scraped.
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { SourceConfig } from '../src/contracts.js';
+
+export type SourceMethod = 'search' | 'firstMatch' | 'matchAll' | 'list';
+const methods: SourceMethod[] = ['search', 'firstMatch', 'matchAll', 'list'];
+/** How a call failed, as SourceCallError says (a timeout is counted apart, not as an error). */
+export type SourceErrorKind = 'unavailable' | 'crashed' | 'backend';
+const errorKinds: SourceErrorKind[] = ['unavailable', 'crashed', 'backend'];
+
+type SourceLabels = { source: string; uuid: string; backend: string };
+type Tally = Record<SourceMethod, number>;
+const tally = (): Tally => ({ search: 0, firstMatch: 0, matchAll: 0, list: 0 });
+
+/** One source's counts; SandboxedSource holds it and bumps plain numbers. */
+export class SourceMeter {
+  readonly calls = tally();
+  readonly timeouts = tally();
+  readonly errors: Record<SourceErrorKind, Tally> = { unavailable: tally(), crashed: tally(), backend: tally() };
+  restarts = 0;
+  private readonly durations: Record<SourceMethod, (seconds: number) => void>;
+
+  constructor(readonly labels: SourceLabels, histogram: Histogram<string> | null) {
+    const observe = (method: SourceMethod) => (histogram ? histogram.labels({ ...labels, method }).observe : () => {});
+    this.durations = { search: observe('search'), firstMatch: observe('firstMatch'), matchAll: observe('matchAll'), list: observe('list') };
+  }
+
+  answered(method: SourceMethod, seconds: number): void {
+    this.calls[method] += 1;
+    this.durations[method](seconds);
+  }
+
+  failed(method: SourceMethod, kind: SourceErrorKind | 'timeout', seconds: number | null): void {
+    this.calls[method] += 1;
+    if (kind === 'timeout') this.timeouts[method] += 1;
+    else this.errors[kind][method] += 1;
+    if (seconds !== null) this.durations[method](seconds);
+  }
+}
+
+/** A meter that counts nowhere: for sources created without metrics (tools, tests of the registry). */
+export const noMeter = new SourceMeter({ source: '', uuid: '', backend: '' }, null);
+
+export class DirdMetrics {
+  readonly registry = new Registry();
+  private readonly meters = new Map<string, SourceMeter>();
+  private readonly sourceDuration: Histogram<string>;
+  private readonly cacheHits: Counter<string>;
+  private readonly cacheMisses: Counter<string>;
+  private readonly httpDuration: Histogram<string>;
+
+  constructor() {
+    const registers = [this.registry];
+    const meters = () => this.meters.values();
+    const sourceLabels = ['source', 'uuid', 'backend'];
+    new Counter({
+      name: 'dird_source_calls_total', help: 'Calls made to a source sandbox, whatever their outcome',
+      labelNames: [...sourceLabels, 'method'], registers,
+      collect() {
+        this.reset();
+        for (const meter of meters()) for (const method of methods) {
+          if (meter.calls[method] > 0) this.inc({ ...meter.labels, method }, meter.calls[method]);
+        }
+      },
+    });
+    new Counter({
+      name: 'dird_source_call_errors_total', help: 'Source calls that failed (kind: unavailable, crashed, backend); timeouts are apart',
+      labelNames: [...sourceLabels, 'method', 'kind'], registers,
+      collect() {
+        this.reset();
+        for (const meter of meters()) for (const kind of errorKinds) for (const method of methods) {
+          const count = meter.errors[kind][method];
+          if (count > 0) this.inc({ ...meter.labels, method, kind }, count);
+        }
+      },
+    });
+    new Counter({
+      name: 'dird_source_call_timeouts_total', help: 'Source calls abandoned at their deadline',
+      labelNames: [...sourceLabels, 'method'], registers,
+      collect() {
+        this.reset();
+        for (const meter of meters()) for (const method of methods) {
+          if (meter.timeouts[method] > 0) this.inc({ ...meter.labels, method }, meter.timeouts[method]);
+        }
+      },
+    });
+    new Counter({
+      name: 'dird_source_worker_restarts_total', help: 'Restarts of a source sandbox after a crash, a stall or a failed load',
+      labelNames: sourceLabels, registers,
+      collect() {
+        this.reset();
+        for (const meter of meters()) if (meter.restarts > 0) this.inc(meter.labels, meter.restarts);
+      },
+    });
+    this.sourceDuration = new Histogram({
+      name: 'dird_source_call_duration_seconds', help: 'Time from sending a call to a source sandbox to its answer',
+      labelNames: [...sourceLabels, 'method'], registers,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    });
+    this.cacheHits = new Counter({
+      name: 'dird_cache_hits_total', help: 'Answers served from the result cache', labelNames: ['source', 'uuid', 'kind'], registers,
+    });
+    this.cacheMisses = new Counter({
+      name: 'dird_cache_misses_total', help: 'Result-cache look-ups that went to the source', labelNames: ['source', 'uuid', 'kind'], registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'dird_http_request_duration_seconds', help: 'HTTP request latency by route pattern',
+      labelNames: ['route', 'method', 'status_code'], registers,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    });
+    collectDefaultMetrics({ register: this.registry, prefix: 'dird_' });
+  }
+
+  /** The meter of a source; one per uuid, name and back-end, kept across sandbox restarts and edits. */
+  sourceMeter(config: Pick<SourceConfig, 'uuid' | 'name' | 'backend'>): SourceMeter {
+    const key = `${config.uuid}\n${config.name}\n${config.backend}`;
+    let meter = this.meters.get(key);
+    if (!meter) {
+      meter = new SourceMeter({ source: config.name, uuid: config.uuid, backend: config.backend }, this.sourceDuration);
+      this.meters.set(key, meter);
+    }
+    return meter;
+  }
+
+  /** For the result cache: `kind` says what was cached (e.g. 'reverse', 'lookup'). */
+  cacheHit(source: Pick<SourceConfig, 'uuid' | 'name'>, kind: string): void {
+    this.cacheHits.inc({ source: source.name, uuid: source.uuid, kind });
+  }
+  cacheMiss(source: Pick<SourceConfig, 'uuid' | 'name'>, kind: string): void {
+    this.cacheMisses.inc({ source: source.name, uuid: source.uuid, kind });
+  }
+
+  /** Times every request by its route pattern (never the raw URL: one series per route, not per value). */
+  instrument(app: FastifyInstance): void {
+    const histogram = this.httpDuration;
+    app.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      histogram.observe({ route, method: request.method, status_code: reply.statusCode }, reply.elapsedTime / 1000);
+      done();
+    });
+  }
+
+  exposition(): Promise<string> {
+    return this.registry.metrics();
+  }
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,16 @@
+// GET /0.1/metrics: Prometheus text exposition of services.metrics, behind an ACL like every route.
+// With `metrics.enabled: false` the route does not exist and requests are not timed.
+import type { ViewLoadArgs, ViewPlugin } from '../../../src/contracts.js';
+import type { DirdMetrics } from '../../../host/metrics.js';
+
+export default class MetricsView implements ViewPlugin {
+  load({ app, services, config }: ViewLoadArgs) {
+    const metrics: DirdMetrics | undefined = services.metrics;
+    if (!metrics || config.metrics?.enabled === false) return;
+    metrics.instrument(app);
+    app.get('/0.1/metrics', {
+      schema: { tags: ['metrics'], summary: 'Prometheus metrics of dird and of its sources' },
+      config: { acl: 'dird.metrics.read', errors: 'api' },
+    }, async (_request, reply) => reply.type(metrics.contentType).send(await metrics.exposition()));
+  }
+}
