@@ -36,6 +36,16 @@ const sources = [csv, load, imp].map((created) => ({ uuid: created.body.uuid }))
 await api('POST', '/0.1/profiles', {
   name: 'p', display: { uuid: display.body.uuid }, services: { lookup: { sources, options: { timeout: 1 } } },
 });
+// The csv sandbox starts before the attempts (through a profile of its own): a cold start on a busy machine
+// can outlast the 1 s timeout, and this test is about failing neighbours, not start-up time.
+await api('POST', '/0.1/profiles', {
+  name: 'warm', display: { uuid: display.body.uuid }, services: { lookup: { sources: [{ uuid: csv.body.uuid }], options: { timeout: 10 } } },
+});
+for (let attempt = 0; ; attempt++) {
+  const warm = (await api('GET', '/0.1/directories/lookup/warm?term=')).body.results as any[];
+  if (warm.some((r) => r.column_values.join(' ') === 'Alice Ardent')) break;
+  if (attempt === 20) throw new Error('the csv source never answered');
+}
 const lookup = async () => ((await api('GET', '/0.1/directories/lookup/p?term=')).body.results as any[]).map((r) => r.column_values.join(' '));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
