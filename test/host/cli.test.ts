@@ -42,6 +42,7 @@ t.test('first start: admin token generated, sample profile answers, SIGTERM stop
   const configFile = join(work, 'config.yml');
   writeFileSync(configFile, [
     `rest_api: {listen: 127.0.0.1, port: ${port}}`,
+    `phone_api: {listen: 127.0.0.1, port: ${await freePort()}}`,
     `data_dir: ${work}/data`,
     `db_uri: sqlite:${work}/data/dird.sqlite`,
     'auth: {generate_admin_token: true}',
