@@ -51,3 +51,16 @@ t.test('changing the source forgets its cache', async (t) => {
   t.equal(reply.statusCode, 204, reply.body);
   t.equal(await client.reverse('cache', '7000'), 'Carol', 'the back-end was asked again');
 });
+
+t.test('cache outcomes are counted in /0.1/metrics', async (t) => {
+  const count = async (name: string) => {
+    const text = (await dird.inject({ url: '/0.1/metrics', headers: { 'x-auth-token': dird.tokens.admin } })).body;
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`uuid="${cached.uuid}"`) && l.includes('kind="reverse"'));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+  const [hits, misses] = [await count('dird_cache_hits_total'), await count('dird_cache_misses_total')];
+  t.equal(await client.reverse('cache', '7000'), 'Carol', 'answered from the cache');
+  t.equal(await count('dird_cache_hits_total'), hits + 1, 'one more hit');
+  t.equal(await client.reverse('cache', '7002'), null, 'an unknown number goes to the source');
+  t.equal(await count('dird_cache_misses_total'), misses + 1, 'one more miss');
+});

@@ -3,6 +3,7 @@
 // the first source in profile order that matches; reverseMany merges matchAll answers the same ways.
 import type { Logger } from 'pino';
 import type { CallArgs, ServiceLoadArgs, ServicePlugin, SourceConfig, SourceRegistry, SourceResult } from '../../../src/contracts.js';
+import type { DirdMetrics } from '../../../host/metrics.js';
 import type { ResolvedProfile } from '../profile/index.js';
 import { ReverseCache } from './cache.js';
 import { firstAnswer, firstAnswers, inPriority, inPriorityMany, type Ask } from './order.js';
@@ -56,8 +57,11 @@ export class ReverseService {
 export default class ReverseServicePlugin implements ServicePlugin {
   private unsubscribe: (() => void) | null = null;
 
-  load({ sources, log, config, changes }: ServiceLoadArgs) {
+  load({ sources, log, config, changes, services }: ServiceLoadArgs) {
     const cache = new ReverseCache(config.reverse_cache, log);
+    const metrics = services.metrics as DirdMetrics | undefined;
+    // Stale and negative answers are answers from the cache too: hits.
+    if (metrics) cache.onOutcome = (source, outcome) => (outcome === 'miss' ? metrics.cacheMiss(source, 'reverse') : metrics.cacheHit(source, 'reverse'));
     this.unsubscribe = changes.subscribe((kind, uuid) => kind === 'source' && cache.drop(uuid));
     return new ReverseService(sources, log, cache);
   }
