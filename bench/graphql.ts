@@ -1,14 +1,12 @@
 // GraphQL reverse of 20 numbers across 4 csv sources (the Wazo SDK's findMultipleContactsByNumber),
 // p50/p99 at 50 concurrent clients. Called by run.ts against its dird; `node dist/bench/graphql.js`
 // runs it alone against a dird of its own.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { packageRoot } from '../src/config/load.js';
+import { api, startBenchDird, stopChild } from './common.js';
 
 const SOURCES = 4;
 const CONTACTS_PER_SOURCE = 10_000;
@@ -19,13 +17,6 @@ const QUERY = `query GetMultipleContacts($profile: String!, $numbers: [String!]!
 }`;
 
 const number = (source: number, i: number) => String(33200000000 + source * 1_000_000 + i);
-
-async function api(base: string, token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(base + path, { method, headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await response.text();
-  if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 /** Query bodies: 5 numbers of each source per query, spread over the files. */
 function bodies(): string[] {
@@ -79,34 +70,11 @@ export async function benchGraphql(base: string, token: string, work: string, se
 /** Alone: a dird of its own with a static token and a throwaway sqlite store. */
 async function standalone(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'dird-bench-graphql-'));
-  const port = await new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-  const token = 'bench-token';
-  const tenant = '00000000-0000-4000-8000-0000000000be';
-  const config = join(work, 'config.yml');
-  writeFileSync(config, JSON.stringify({
-    rest_api: { listen: '127.0.0.1', port }, db_uri: `sqlite:${join(work, 'dird.sqlite')}`, log_level: 'warning',
-    auth: {
-      static_tokens: { [token]: { user_uuid: '00000000-0000-4000-8000-0000000000bf', tenant_uuid: tenant, acl: ['dird.#'] } },
-      static_tenants: [{ uuid: tenant, name: 'bench', parent_uuid: null }],
-    },
-  }));
-  const child = spawn(process.execPath, [join(packageRoot, 'dist/host/main.js'), '-c', config], { stdio: 'inherit' });
-  const base = `http://127.0.0.1:${port}`;
+  const dird = await startBenchDird(work);
   try {
-    let ready = false;
-    for (let attempt = 0; attempt < 300 && !ready; attempt++) {
-      ready = await fetch(`${base}/0.1/status`, { headers: { 'X-Auth-Token': token } }).then((r) => r.ok, () => false);
-      if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    if (!ready) throw new Error('dird did not become ready in 30 s');
-    await benchGraphql(base, token, work, Number(process.env.BENCH_SECONDS ?? 5));
+    await benchGraphql(dird.base, dird.token, work, Number(process.env.BENCH_SECONDS ?? 5));
   } finally {
-    child.kill('SIGTERM');
+    await stopChild(dird.child);
     rmSync(work, { recursive: true, force: true });
   }
 }

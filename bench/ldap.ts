@@ -1,25 +1,20 @@
 // LDAP reverse lookups: dird's HTTP reverse route against a real slapd holding 25,000 people, next to
 // the raw rate of ldapts asking that slapd the same question, rounds alternating between the two.
 // `node dist/bench/ldap.js` runs it alone; bench/run.ts calls benchLdap().
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from 'ldapts';
-import { packageRoot } from '../src/config/load.js';
-import { PEOPLE_DN, freePort, person, startSlapd } from '../test/helpers/slapd.js';
+import { PEOPLE_DN, person, startSlapd } from '../test/helpers/slapd.js';
+import { api as request, fmt, startBenchDird, stopChild, type BenchDird } from './common.js';
 import { drive, type LoadFigures } from './load.js';
 
 const ENTRIES = 25_000;
-const TOKEN = 'bench-ldap-token';
-const TENANT = '00000000-0000-4000-8000-0000000000ce';
-const USER = '00000000-0000-4000-8000-0000000000cf';
 /** Same as dird's ldap pool, so both sides may keep as many requests in flight on as many connections. */
 const LDAP_CONNECTIONS = 2;
 
 const number = (i: number) => String(33200000000 + i);
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export interface LdapBenchOptions {
   seconds: number;
@@ -33,15 +28,15 @@ export async function benchLdap(options: LdapBenchOptions = { seconds: 5, connec
   const entries = Array.from({ length: ENTRIES }, (_, i) =>
     person(`p${i}`, { cn: `First${i} Last${i}`, givenName: `First${i}`, sn: `Last${i}`, telephoneNumber: number(i), mobile: number(ENTRIES + i) }));
   const slapd = await startSlapd({ entries, sizeLimit: 500 });
-  let dird: { child: ChildProcess; base: string } | null = null;
+  let dird: BenchDird | null = null;
   try {
-    dird = await startDird(work);
-    const paths = await setUp(dird.base, slapd.url);
+    dird = await startBenchDird(work);
+    const paths = await setUp(dird, slapd.url);
     const extens = paths.map((path) => path.slice(path.indexOf('exten=') + 6));
     const rounds: Array<{ raw: LoadFigures; reverse: LoadFigures }> = [];
     for (let round = 0; round < options.rounds; round++) {
       const raw = await rawRate(slapd.url, extens, options);
-      const reverse = await drive(dird.base, { seconds: options.seconds, connections: options.connections, headers: { 'X-Auth-Token': TOKEN }, paths });
+      const reverse = await drive(dird.base, { seconds: options.seconds, connections: options.connections, headers: { 'X-Auth-Token': dird.token }, paths });
       rounds.push({ raw, reverse });
     }
     const median = <T>(values: T[], by: (value: T) => number) => [...values].sort((a, b) => by(a) - by(b))[Math.floor(values.length / 2)];
@@ -52,8 +47,13 @@ export async function benchLdap(options: LdapBenchOptions = { seconds: 5, connec
       `(${options.connections} in flight on ${LDAP_CONNECTIONS} connections, ${fmt(ENTRIES)} entries)`);
     console.log(`reverse through dird, ldap:      ${fmt(reverse.rps)} req/s  p50 ${reverse.p50} ms  p99 ${reverse.p99} ms  errors ${reverse.errors + reverse.non2xx}`);
     console.log(`  dird / raw ldapts:             ${fmt(median(ratios, (x) => x) * 100, 1)} %  (rounds: ${ratios.map((r) => fmt(r * 100, 0)).join(', ')} %)  target ≥ 70 %`);
+    // The same 1,000 numbers through a twin source with the reverse cache on: the warm-up fills it.
+    const cachedPaths = await setUp(dird, slapd.url, 'ldapcached', { reverse_cache: { ttl: 300 } });
+    const cached = await drive(dird.base, { seconds: options.seconds, connections: options.connections, headers: { 'X-Auth-Token': dird.token }, paths: cachedPaths });
+    console.log(`reverse through dird, ldap, cached: ${fmt(cached.rps)} req/s  p50 ${cached.p50} ms  p99 ${cached.p99} ms  errors ${cached.errors + cached.non2xx}  ` +
+      `(${fmt(cached.rps / reverse.rps, 1)} × uncached; 1,000 numbers, all known after the warm-up)`);
   } finally {
-    if (dird) await stop(dird.child);
+    if (dird) await stopChild(dird.child);
     await slapd.close();
     rmSync(work, { recursive: true, force: true });
   }
@@ -97,66 +97,28 @@ async function rawRate(url: string, extens: string[], options: LdapBenchOptions)
   }
 }
 
-async function startDird(work: string) {
-  const port = await freePort();
-  const config = join(work, 'config.yml');
-  writeFileSync(config, JSON.stringify({
-    rest_api: { listen: '127.0.0.1', port },
-    db_uri: `sqlite:${join(work, 'dird.sqlite')}`,
-    log_level: 'warning',
-    auth: {
-      static_tokens: { [TOKEN]: { user_uuid: USER, tenant_uuid: TENANT, acl: ['dird.#'] } },
-      static_tenants: [{ uuid: TENANT, name: 'bench', parent_uuid: null }],
-    },
-  }));
-  const child = spawn(process.execPath, [join(packageRoot, 'dist/host/main.js'), '-c', config], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (await fetch(`${base}/0.1/status`, { headers: { 'X-Auth-Token': TOKEN } }).then((r) => r.ok, () => false)) return { child, base };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('dird did not become ready in 30 s');
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function api(base: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(base + path, {
-    method,
-    headers: { 'X-Auth-Token': TOKEN, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-async function setUp(base: string, ldapUri: string) {
-  const display = await api(base, 'POST', '/0.1/displays', { name: 'ldap', columns: [{ title: 'Name', field: 'name' }] });
-  const source = await api(base, 'POST', '/0.1/backends/ldap/sources', {
-    name: 'people', ldap_uri: ldapUri, ldap_base_dn: PEOPLE_DN, unique_column: 'entryUUID',
+async function setUp(dird: BenchDird, ldapUri: string, profile = 'ldap', extra: Record<string, unknown> = {}) {
+  const api = (method: string, path: string, body?: unknown) => request(dird.base, dird.token, method, path, body);
+  const display = await api('POST', '/0.1/displays', { name: profile, columns: [{ title: 'Name', field: 'name' }] });
+  const source = await api('POST', '/0.1/backends/ldap/sources', {
+    ...extra,
+    name: `people-${profile}`, ldap_uri: ldapUri, ldap_base_dn: PEOPLE_DN, unique_column: 'entryUUID',
     searched_columns: ['cn'], first_matched_columns: ['telephoneNumber', 'mobile'],
     format_columns: { name: '{cn}', reverse: '{cn}' },
     // Generous, so that no answer under load is an empty one after a timeout (a failure would be logged).
     ldap_network_timeout: 5, ldap_timeout: 5,
   });
-  await api(base, 'POST', '/0.1/profiles', {
-    name: 'ldap', display: { uuid: display.uuid },
+  await api('POST', '/0.1/profiles', {
+    name: profile, display: { uuid: display.uuid },
     services: { reverse: { sources: [{ uuid: source.uuid }], options: { timeout: 5 } } },
   });
   // The first call also starts the source's sandbox.
   let check: any = null;
   for (let attempt = 0; attempt < 5 && check?.display !== 'First4242 Last4242'; attempt++) {
-    check = await api(base, 'GET', `/0.1/directories/reverse/ldap/${USER}?exten=${number(4242)}`);
+    check = await api('GET', `/0.1/directories/reverse/${profile}/${dird.user}?exten=${number(4242)}`);
   }
   if (check.display !== 'First4242 Last4242') throw new Error(`reverse answered ${JSON.stringify(check)}`);
-  return Array.from({ length: 1000 }, (_, i) => `/0.1/directories/reverse/ldap/${USER}?exten=${number((i * 97) % ENTRIES)}`);
+  return Array.from({ length: 1000 }, (_, i) => `/0.1/directories/reverse/${profile}/${dird.user}?exten=${number((i * 97) % ENTRIES)}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

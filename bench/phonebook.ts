@@ -1,13 +1,11 @@
 // Phonebook figures: (1) reverse lookups through dird against a 25,000-contact phonebook source,
 // (2) the time to import those 25,000 contacts from CSV through the HTTP route.
 // Called by run.ts against its dird; `node dist/bench/phonebook.js` runs it alone on its own dird.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageRoot } from '../src/config/load.js';
+import { fmt, startBenchDird, stopChild } from './common.js';
 import { drive } from './load.js';
 
 const CONTACTS = 25_000;
@@ -59,49 +57,18 @@ export async function benchPhonebook(base: string, options: PhonebookBenchOption
   const paths = Array.from({ length: 1000 }, (_, i) => `/0.1/directories/reverse/bench_pb/${options.user}?exten=${number((i * 97) % CONTACTS)}`);
   const reverse = await drive(base, { seconds: options.seconds, connections: options.connections, headers, paths });
 
-  const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   console.log(`reverse, 25k-contact phonebook: ${fmt(reverse.rps)} req/s  p50 ${reverse.p50} ms  p99 ${reverse.p99} ms  errors ${reverse.errors + reverse.non2xx}`);
   console.log(`phonebook CSV import, 25k rows: ${fmt(importMs / 1000, 2)} s  (${fmt(Buffer.byteLength(csv) / 1e6, 1)} MB over HTTP, SQLite)`);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Standalone: its own dird on a throwaway SQLite database. */
 async function alone(): Promise<void> {
-  const token = 'bench-token';
-  const tenant = '00000000-0000-4000-8000-0000000000be';
-  const user = '00000000-0000-4000-8000-0000000000bf';
   const work = mkdtempSync(join(tmpdir(), 'dird-bench-pb-'));
-  const port = await freePort();
-  const config = join(work, 'config.yml');
-  writeFileSync(config, JSON.stringify({
-    rest_api: { listen: '127.0.0.1', port },
-    db_uri: `sqlite:${join(work, 'dird.sqlite')}`,
-    log_level: 'warning',
-    auth: {
-      static_tokens: { [token]: { user_uuid: user, tenant_uuid: tenant, acl: ['dird.#'] } },
-      static_tenants: [{ uuid: tenant, name: 'bench', parent_uuid: null }],
-    },
-  }));
-  const child = spawn(process.execPath, [join(packageRoot, 'dist/host/main.js'), '-c', config], { stdio: 'inherit' });
-  const base = `http://127.0.0.1:${port}`;
+  const dird = await startBenchDird(work);
   try {
-    let ready = false;
-    for (let attempt = 0; attempt < 300 && !ready; attempt++) {
-      ready = await fetch(`${base}/0.1/status`, { headers: { 'X-Auth-Token': token } }).then((r) => r.ok, () => false);
-      if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    if (!ready) throw new Error('dird did not become ready in 30 s');
-    await benchPhonebook(base, { token, user, seconds: Number(process.env.BENCH_SECONDS ?? 5), connections: 32 });
+    await benchPhonebook(dird.base, { token: dird.token, user: dird.user, seconds: Number(process.env.BENCH_SECONDS ?? 5), connections: 32 });
   } finally {
-    child.kill('SIGTERM');
+    await stopChild(dird.child);
     rmSync(work, { recursive: true, force: true });
   }
 }

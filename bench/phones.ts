@@ -1,18 +1,12 @@
 // Phone directory bench: lookups per second through a desk-phone view (Yealink, on the phone API
 // listener) against the JSON lookup, on the same dird, the same csv and the same terms, in alternating
 // rounds. `node dist/bench/phones.js` runs it alone; `npm run bench` runs it after the rest.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { packageRoot } from '../src/config/load.js';
+import { api as request, fmt, freePort, startBenchDird, stopChild, type BenchDird } from './common.js';
 import { drive, type LoadFigures } from './load.js';
-
-const TOKEN = 'bench-token';
-const TENANT = '00000000-0000-4000-8000-0000000000be';
-const USER = '00000000-0000-4000-8000-0000000000bf';
 
 export interface PhoneBenchOptions {
   seconds: number;
@@ -21,80 +15,51 @@ export interface PhoneBenchOptions {
   contacts: number;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, headers: Record<string, string>): Promise<void> {
+async function waitFor(url: string): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt++) {
-    if (await fetch(url, { headers }).then((r) => r.ok, () => false)) return;
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${url} did not answer in 30 s`);
 }
 
-async function api(base: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(base + path, {
-    method, headers: { 'X-Auth-Token': TOKEN, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
 export async function benchPhones(options: PhoneBenchOptions): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'dird-bench-phones-'));
-  let child: ChildProcess | null = null;
+  let dird: BenchDird | null = null;
   try {
     const file = join(work, 'contacts.csv');
     const rows = ['id,firstname,lastname,number,mobile'];
     for (let i = 0; i < options.contacts; i++) rows.push(`${i},First${i},Last${i},${33100000000 + i},+33(0)6${String(i).padStart(8, '0')}`);
     writeFileSync(file, rows.join('\n') + '\n');
-    const [port, phonePort] = [await freePort(), await freePort()];
-    const config = join(work, 'config.yml');
-    writeFileSync(config, JSON.stringify({
-      rest_api: { listen: '127.0.0.1', port },
-      phone_api: { listen: '127.0.0.1', port: phonePort, authorized_subnets: ['127.0.0.1/32'] },
-      db_uri: `sqlite:${join(work, 'dird.sqlite')}`,
-      log_level: 'warning',
-      auth: {
-        static_tokens: { [TOKEN]: { user_uuid: USER, tenant_uuid: TENANT, acl: ['dird.#'] } },
-        static_tenants: [{ uuid: TENANT, name: 'bench', parent_uuid: null }],
-      },
-    }));
-    child = spawn(process.execPath, [join(packageRoot, 'dist/host/main.js'), '-c', config], { stdio: 'inherit' });
-    const base = `http://127.0.0.1:${port}`;
+    const phonePort = await freePort();
+    dird = await startBenchDird(work, { phone_api: { listen: '127.0.0.1', port: phonePort, authorized_subnets: ['127.0.0.1/32'] } });
+    const { base, token, user } = dird;
+    const api = (method: string, path: string, body?: unknown) => request(base, token, method, path, body);
     const phones = `http://127.0.0.1:${phonePort}`;
-    await waitFor(`${base}/0.1/status`, { 'X-Auth-Token': TOKEN });
 
-    const display = await api(base, 'POST', '/0.1/displays', {
+    const display = await api('POST', '/0.1/displays', {
       name: 'phones', columns: [
         { title: 'Name', field: 'name', type: 'name' },
         { title: 'Number', field: 'number', type: 'number' },
         { title: 'Mobile', field: 'mobile', type: 'number' },
       ],
     });
-    const csv = await api(base, 'POST', '/0.1/backends/csv/sources', {
+    const csv = await api('POST', '/0.1/backends/csv/sources', {
       name: 'contacts', file, unique_column: 'id', searched_columns: ['lastname'], format_columns: { name: '{firstname} {lastname}' },
     });
-    await api(base, 'POST', '/0.1/profiles', {
+    await api('POST', '/0.1/profiles', {
       name: 'bench', display: { uuid: display.uuid }, services: { lookup: { sources: [{ uuid: csv.uuid }], options: { timeout: 2 } } },
     });
     // `Last<n>` matches one to a few hundred contacts (Last42, Last420…), as an as-you-type search does.
     const terms = Array.from({ length: 1000 }, (_, i) => `Last${(i * 97) % options.contacts}`);
-    const jsonPaths = terms.map((term) => `/0.1/directories/lookup/bench/${USER}?term=${term}`);
-    const phonePaths = terms.map((term) => `/0.1/yealink/directories/lookup/bench?xivo_user_uuid=${USER}&term=${term}`);
-    await waitFor(phones + phonePaths[0], {});
+    const jsonPaths = terms.map((term) => `/0.1/directories/lookup/bench/${user}?term=${term}`);
+    const phonePaths = terms.map((term) => `/0.1/yealink/directories/lookup/bench?xivo_user_uuid=${user}&term=${term}`);
+    await waitFor(phones + phonePaths[0]);
     const check = await (await fetch(phones + phonePaths[1])).text();
     if (!check.includes('<DirectoryEntry>')) throw new Error(`the phone view answered ${check.slice(0, 300)}`);
 
     // Same headers on both sides (the phone API ignores the token): the load generator costs both alike.
-    const load = { seconds: options.seconds, connections: options.connections, headers: { 'X-Auth-Token': TOKEN } };
+    const load = { seconds: options.seconds, connections: options.connections, headers: { 'X-Auth-Token': token } };
     const runs: [LoadFigures, LoadFigures][] = [];
     for (let round = 0; round < options.rounds; round++) {
       runs.push([await drive(base, { ...load, paths: jsonPaths }), await drive(phones, { ...load, paths: phonePaths })]);
@@ -103,16 +68,11 @@ export async function benchPhones(options: PhoneBenchOptions): Promise<void> {
     const pick = (side: 0 | 1) => runs.map((run) => run[side]).sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)];
     const [json, phone] = [pick(0), pick(1)];
     const ratio = median(runs.map(([j, p]) => p.rps / j.rps));
-    const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
     console.log(`JSON lookup, ${fmt(options.contacts)}-contact csv:   ${fmt(json.rps)} req/s  p50 ${json.p50} ms  p99 ${json.p99} ms  errors ${json.errors + json.non2xx}`);
     console.log(`yealink phone view, same lookups: ${fmt(phone.rps)} req/s  p50 ${phone.p50} ms  p99 ${phone.p99} ms  errors ${phone.errors + phone.non2xx}`);
     console.log(`  phone view / JSON lookup:       ${fmt(ratio * 100, 1)} %  (rounds: ${runs.map(([j, p]) => fmt((p.rps / j.rps) * 100, 0)).join(', ')} %)`);
   } finally {
-    if (child) {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    if (dird) await stopChild(dird.child);
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,6 @@
 // The load generator shares the machine's cores with the server: compare ratios, not absolute rates.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,20 +11,20 @@ import type { SourceConfig } from '../src/contracts.js';
 import { makeResultBuilder } from '../src/result.js';
 import { SandboxedSource } from '../host/sources/sandboxed-source.js';
 import { defaults } from '../src/config/defaults.js';
+import { api as request, BENCH_TENANT, BENCH_TOKEN, BENCH_USER, fmt, freePort, startBenchDird, stopChild } from './common.js';
 import { drive, percentiles, type LoadFigures } from './load.js';
 import { benchPersonal } from './personal.js';
 import { benchPhonebook } from './phonebook.js';
 import { benchGraphql } from './graphql.js';
 import { benchLdap } from './ldap.js';
 import { benchPhones } from './phones.js';
+import { benchWazoProfile } from './wazo-profile.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = 3;
 const CONNECTIONS = 32;
 const CONTACTS = 100_000;
-const TOKEN = 'bench-token';
-const TENANT = '00000000-0000-4000-8000-0000000000be';
-const USER = '00000000-0000-4000-8000-0000000000bf';
+const [TOKEN, TENANT, USER] = [BENCH_TOKEN, BENCH_TENANT, BENCH_USER];
 
 const work = mkdtempSync(join(tmpdir(), 'dird-bench-'));
 const children: ChildProcess[] = [];
@@ -41,15 +40,6 @@ function writeContacts(): string {
   return file;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function start(args: string[], readyLine: RegExp): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
@@ -61,23 +51,6 @@ function start(args: string[], readyLine: RegExp): Promise<ChildProcess> {
     });
     child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}: ${seen.slice(-500)}`)));
   });
-}
-
-async function stop(child: ChildProcess) {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function api(base: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(base + path, {
-    method,
-    headers: { 'X-Auth-Token': TOKEN, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
 }
 
 async function startHello() {
@@ -104,40 +77,17 @@ async function alternate(rounds: number, loads: Array<() => Promise<LoadFigures>
   return { medians, ratio };
 }
 
-async function startDird() {
-  const port = await freePort();
-  const config = join(work, 'config.yml');
-  writeFileSync(config, JSON.stringify({
-    rest_api: { listen: '127.0.0.1', port },
-    db_uri: `sqlite:${join(work, 'dird.sqlite')}`,
-    log_level: 'warning',
-    auth: {
-      static_tokens: { [TOKEN]: { user_uuid: USER, tenant_uuid: TENANT, acl: ['dird.#'] } },
-      static_tenants: [{ uuid: TENANT, name: 'bench', parent_uuid: null }],
-    },
-    plugin_paths: [join(packageRoot, 'bench/plugins')],
-  }));
-  const child = spawn(process.execPath, [join(packageRoot, 'dist/host/main.js'), '-c', config], { stdio: 'inherit' });
-  children.push(child);
-  const base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (await fetch(`${base}/0.1/status`, { headers: { 'X-Auth-Token': TOKEN } }).then((r) => r.ok, () => false)) return { child, base };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('dird did not become ready in 30 s');
-}
-
 async function setUpReverse(base: string, file: string) {
-  const display = await api(base, 'POST', '/0.1/displays', { name: 'bench', columns: [{ title: 'Name', field: 'name' }] });
-  const csv = await api(base, 'POST', '/0.1/backends/csv/sources', {
+  const display = await request(base, TOKEN, 'POST', '/0.1/displays', { name: 'bench', columns: [{ title: 'Name', field: 'name' }] });
+  const csv = await request(base, TOKEN, 'POST', '/0.1/backends/csv/sources', {
     name: 'contacts', file, unique_column: 'id', searched_columns: ['lastname'], first_matched_columns: ['number'],
     format_columns: { name: '{firstname} {lastname}', reverse: '{firstname} {lastname}' },
   });
-  await api(base, 'POST', '/0.1/profiles', {
+  await request(base, TOKEN, 'POST', '/0.1/profiles', {
     name: 'bench', display: { uuid: display.uuid },
     services: { reverse: { sources: [{ uuid: csv.uuid }], options: { timeout: 1 } } },
   });
-  const check = await api(base, 'GET', `/0.1/directories/reverse/bench/${USER}?exten=${number(4242)}`);
+  const check = await request(base, TOKEN, 'GET', `/0.1/directories/reverse/bench/${USER}?exten=${number(4242)}`);
   if (check.display !== 'First4242 Last4242') throw new Error(`reverse answered ${JSON.stringify(check)}`);
   return Array.from({ length: 1000 }, (_, i) => `/0.1/directories/reverse/bench/${USER}?exten=${number((i * 97) % CONTACTS)}`);
 }
@@ -145,17 +95,17 @@ async function setUpReverse(base: string, file: string) {
 async function fanOut(base: string) {
   const sources = [];
   for (let i = 0; i < 5; i++) {
-    const source = await api(base, 'POST', '/0.1/backends/bench_slow/sources', { name: `slow${i}`, delay_ms: 50, searched_columns: ['name'] });
+    const source = await request(base, TOKEN, 'POST', '/0.1/backends/bench_slow/sources', { name: `slow${i}`, delay_ms: 50, searched_columns: ['name'] });
     sources.push({ uuid: source.uuid });
   }
-  const display = await api(base, 'POST', '/0.1/displays', { name: 'fanout', columns: [{ title: 'Name', field: 'name' }] });
-  await api(base, 'POST', '/0.1/profiles', {
+  const display = await request(base, TOKEN, 'POST', '/0.1/displays', { name: 'fanout', columns: [{ title: 'Name', field: 'name' }] });
+  await request(base, TOKEN, 'POST', '/0.1/profiles', {
     name: 'fanout', display: { uuid: display.uuid }, services: { lookup: { sources, options: { timeout: 2 } } },
   });
   const samples: number[] = [];
   for (let i = 0; i < 105; i++) {
     const started = performance.now();
-    const body = await api(base, 'GET', '/0.1/directories/lookup/fanout?term=x');
+    const body = await request(base, TOKEN, 'GET', '/0.1/directories/lookup/fanout?term=x');
     if (body.results.length !== 5) throw new Error(`fan-out answered ${body.results.length} results`);
     if (i >= 5) samples.push(performance.now() - started);
   }
@@ -193,14 +143,13 @@ async function workerHop(file: string) {
   return { inProcess, throughSandbox };
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
 async function main() {
   console.log(`dird bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ` +
     `${ROUNDS} alternating rounds of ${SECONDS} s per server, ${CONNECTIONS} connections, medians shown`);
   const file = writeContacts();
   const hello = await startHello();
-  const dird = await startDird();
+  const dird = await startBenchDird(work, { plugin_paths: [join(packageRoot, 'bench/plugins')] });
+  children.push(dird.child);
   const paths = await setUpReverse(dird.base, file);
   const load = { seconds: SECONDS, connections: CONNECTIONS };
   // Same requests everywhere (the load generator's own cost must not favour one side).
@@ -210,7 +159,7 @@ async function main() {
     () => drive(hello.url, { ...load, headers, paths }),
     () => drive(dird.base, { ...load, headers, paths }),
   ]);
-  await stop(hello.child);
+  await stopChild(hello.child);
   const [bare, shaped, reverse] = medians;
   const percent = ({ median, each }: { median: number; each: number[] }) =>
     `${fmt(median * 100, 1)} %  (rounds: ${each.map((r) => fmt(r * 100, 0)).join(', ')} %)`;
@@ -224,13 +173,15 @@ async function main() {
   console.log(`lookup over 5 × 50 ms sources:  p50 ${fmt(fan.p50, 1)} ms  p99 ${fmt(fan.p99, 1)} ms  (target p50 ≤ 70 ms; sequential would be 250 ms)`);
   await benchPhonebook(dird.base, { token: TOKEN, user: USER, seconds: SECONDS, connections: CONNECTIONS });
   await benchGraphql(dird.base, TOKEN, work, SECONDS);
-  await stop(dird.child);
+  await stopChild(dird.child);
   const hop = await workerHop(file);
   console.log(`csv firstMatch in process:      p50 ${fmt(hop.inProcess.p50, 1)} µs  p99 ${fmt(hop.inProcess.p99, 1)} µs`);
   console.log(`csv firstMatch through sandbox: p50 ${fmt(hop.throughSandbox.p50, 1)} µs  p99 ${fmt(hop.throughSandbox.p99, 1)} µs`);
   console.log(`  worker hop adds:              p50 ${fmt(hop.throughSandbox.p50 - hop.inProcess.p50, 1)} µs`);
   await benchPersonal(SECONDS, CONNECTIONS);
   await benchLdap({ seconds: SECONDS, connections: CONNECTIONS, rounds: ROUNDS });
+  await benchWazoProfile(SECONDS, false);
+  await benchWazoProfile(SECONDS, true);
   await benchPhones({ seconds: SECONDS, connections: CONNECTIONS, rounds: ROUNDS, contacts: 5_000 });
 }
 
