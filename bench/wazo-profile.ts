@@ -1,6 +1,6 @@
 // Wazo's own published load profile for wazo-dird: one profile with a 25,000-contact phonebook, the
 // caller's 1,000 personal contacts, wazo users and conferences from a wazo-confd, and two sources that
-// fail fast (google and office365 for a user without external tokens); 50 concurrent clients doing
+// find nothing fast (google and office365 for a user with no such account linked); 50 concurrent clients doing
 // GraphQL reverse lookups (the Wazo SDK's query) of 1, 5 and 20 numbers. wazo-auth and wazo-confd are
 // the tests' stand-ins on 127.0.0.1. `node dist/bench/wazo-profile.js` runs it alone.
 import { spawn } from 'node:child_process';

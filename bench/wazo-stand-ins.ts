@@ -2,9 +2,12 @@
 // load generator does not starve them. Prints `{"auth": port, "confd": port}` once listening.
 import { FakeWazoAuth } from '../test/auth/fake-wazo-auth.js';
 import { fakeConfd } from '../test/helpers/fake-confd.js';
+import { BENCH_TENANT, BENCH_TOKEN, BENCH_USER } from './common.js';
 
 const [usersArg, conferencesArg, username, password, tenant] = process.argv.slice(2);
-const auth = await new FakeWazoAuth({ tokens: {}, tenants: [], service: { username, password, tenant_uuid: tenant } }).start();
+// The bench user is known, with no Google or Microsoft account linked: those sources find nothing, fast.
+const tokens = { [BENCH_TOKEN]: { user_uuid: BENCH_USER, tenant_uuid: BENCH_TENANT, acl: [] } };
+const auth = await new FakeWazoAuth({ tokens, tenants: [], service: { username, password, tenant_uuid: tenant } }).start();
 const users = Array.from({ length: Number(usersArg) }, (_, i) => ({
   id: i + 1, uuid: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`, firstname: `User${i}`, lastname: 'Wazo', exten: String(1000 + i),
 }));

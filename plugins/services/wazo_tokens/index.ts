@@ -9,10 +9,18 @@ import { authBaseUrl, timeoutMs, verifyOption, type AuthSettings } from '../../.
 import { TokenRenewer, type ServiceToken } from './renewer.js';
 
 const EXTERNAL_KINDS = new Set(['google', 'microsoft']);
+/**
+ * "This user has no such account" is remembered this long: most users have no Google or Microsoft
+ * account linked, and without it every reverse lookup would ask wazo-auth once per such source.
+ */
+const NO_TOKEN_TTL_MS = 10_000;
+const NO_TOKEN_MAX_ENTRIES = 10_000;
 export const TOKEN_BACKENDS = ['wazo', 'conference', 'google', 'office365'];
 
 export class TokenService {
   private readonly renewers = new Map<string, { key: string; renewer: TokenRenewer }>();
+  /** Expiry (epoch ms) of a remembered 404, by auth URL, kind, user and the user's token. */
+  private readonly noToken = new Map<string, number>();
 
   constructor(private readonly expirationS: number, private readonly log: Logger) {}
 
@@ -34,15 +42,31 @@ export class TokenService {
     if (!EXTERNAL_KINDS.has(kind)) throw new Error(`unknown external token kind "${kind}"`);
     if (!userUuid || !userToken) return null;
     const auth = (source.auth ?? {}) as AuthSettings;
-    const answer = await requestJson(`${authBaseUrl(auth)}/users/${encodeURIComponent(userUuid)}/external/${kind}`, {
+    const url = `${authBaseUrl(auth)}/users/${encodeURIComponent(userUuid)}/external/${kind}`;
+    const remembered = `${url}\u0000${userToken}`;
+    if ((this.noToken.get(remembered) ?? 0) > Date.now()) return null;
+    const answer = await requestJson(url, {
       headers: { 'X-Auth-Token': userToken },
       timeoutMs: timeoutMs(auth),
       verify: verifyOption(auth.verify_certificate),
     });
-    if (answer.status === 404) return null;
+    if (answer.status === 404) {
+      this.rememberNoToken(remembered);
+      return null;
+    }
+    this.noToken.delete(remembered);
     const token = answer.body?.access_token;
     if (answer.status !== 200 || typeof token !== 'string') throw new Error(`wazo-auth answered ${answer.status} to the external token request`);
     return token;
+  }
+
+  private rememberNoToken(key: string): void {
+    this.noToken.delete(key);
+    this.noToken.set(key, Date.now() + NO_TOKEN_TTL_MS);
+    for (const oldest of this.noToken.keys()) {
+      if (this.noToken.size <= NO_TOKEN_MAX_ENTRIES) break;
+      this.noToken.delete(oldest);
+    }
   }
 
   forget(uuid: string): void {

@@ -82,6 +82,8 @@ t.test('a user without a Google token gets nothing', async (t) => {
   const contacts = await dird.inject({ url: `/0.1/backends/google/sources/${subSource.uuid}/contacts`, headers: sub });
   t.equal(contacts.statusCode, 404);
   t.match(contacts.json(), { error_id: 'no-token-found', message: 'No google token found.' });
+  const asked = auth.hits('GET', `/0.1/users/${users.sub}/external/google`).length;
+  t.equal(asked, 1, 'wazo-auth asked once: "no token" is remembered for a few seconds');
 });
 
 t.test('GET …/contacts: sorted by name without case, paginated here, counts before pagination', async (t) => {
