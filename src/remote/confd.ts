@@ -5,6 +5,8 @@ import { confdBaseUrl, timeoutMs, verifyOption, type ServiceSettings } from './w
 export interface ServiceToken {
   token: string;
   tenant: string | null;
+  /** Epoch ms until which the host keeps this token: reused until then without asking the host again. */
+  fresh_until?: number;
 }
 
 /** The confd answered something else than 200 (or could not be reached: RemoteUnreachable). */
@@ -19,6 +21,8 @@ export class ConfdClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly verify: boolean | string;
+  /** The last service token while it is fresh: a capability call per confd request is a needless round trip. */
+  private kept: ServiceToken | null = null;
 
   constructor(readonly settings: Partial<ServiceSettings> | undefined, private readonly token: () => Promise<ServiceToken>) {
     this.baseUrl = confdBaseUrl(settings);
@@ -38,14 +42,21 @@ export class ConfdClient {
     return this.get('/infos', {});
   }
 
+  private async serviceToken(): Promise<ServiceToken> {
+    if (this.kept && (this.kept.fresh_until ?? 0) > Date.now()) return this.kept;
+    this.kept = await this.token();
+    return this.kept;
+  }
+
   private async get(path: string, params: Record<string, string>): Promise<any> {
-    const { token, tenant } = await this.token();
+    const { token, tenant } = await this.serviceToken();
     const query = new URLSearchParams(params).toString();
     const answer: Answer = await requestJson(`${this.baseUrl}${path}${query ? `?${query}` : ''}`, {
       headers: { 'X-Auth-Token': token, ...(tenant ? { 'Wazo-Tenant': tenant } : {}) },
       timeoutMs: this.timeoutMs,
       verify: this.verify,
     });
+    if (answer.status === 401) this.kept = null;
     if (answer.status !== 200 || answer.body === null || typeof answer.body !== 'object') throw new ConfdError(answer.status, answer.body);
     return answer.body;
   }

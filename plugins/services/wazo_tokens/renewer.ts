@@ -12,10 +12,12 @@ export interface ServiceToken {
   token: string;
   /** Tenant confd requests must name (`Wazo-Tenant`): set when the credentials come from a key file. */
   tenant: string | null;
+  /** Epoch ms until which this token is the current one (the host renews it then): callers may keep it so long. */
+  fresh_until: number;
 }
 
 export class TokenRenewer {
-  private current: { token: string; expiresAt: number } | null = null;
+  private current: { token: string; expiresAt: number; renewAt: number } | null = null;
   private pending: Promise<string> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private failures = 0;
@@ -31,9 +33,10 @@ export class TokenRenewer {
 
   async get(): Promise<ServiceToken> {
     const tenant = this.auth.key_file ? this.tenant : null;
-    if (this.current && this.current.expiresAt > Date.now()) return { token: this.current.token, tenant };
+    if (this.current && this.current.expiresAt > Date.now()) return { token: this.current.token, tenant, fresh_until: this.current.renewAt };
     if (!this.pending && Date.now() < this.retryAt) throw new Error('wazo-auth refused or unreachable; retrying later');
-    return { token: await this.renew(), tenant };
+    const token = await this.renew();
+    return { token, tenant, fresh_until: this.current?.renewAt ?? 0 };
   }
 
   close(): void {
@@ -51,7 +54,8 @@ export class TokenRenewer {
     try {
       const token = await this.request();
       this.failures = 0;
-      this.current = { token, expiresAt: Date.now() + this.expirationS * 1000 };
+      const now = Date.now();
+      this.current = { token, expiresAt: now + this.expirationS * 1000, renewAt: now + 0.8 * this.expirationS * 1000 };
       this.schedule(0.8 * this.expirationS * 1000);
       return token;
     } catch (error) {
