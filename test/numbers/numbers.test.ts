@@ -91,3 +91,13 @@ t.test('dialled forms: what a server holding the number may store', async (t) =>
   t.same(dialledForms('1001', e164('FR')), []);
   t.same(dialledForms('0123456789', suffix), []);
 });
+
+t.test('an index of a new data version reuses parse results and sees the changes', async (t) => {
+  const first = new NumberIndex<string>(() => [['01 23 45 67 89', 'a'], ['06 00 00 00 01', 'b']]);
+  t.equal(await first.find('+33600000001', e164('FR')), 'b');
+  const second = new NumberIndex<string>(() => [['01 23 45 67 89', 'a'], ['06 00 00 00 02', 'b'], ['+999 600000001', 'c']], first);
+  t.equal(await second.find('+33123456789', e164('FR')), 'a', 'an unchanged value');
+  t.equal(await second.find('+33600000002', e164('FR')), 'b', 'a changed value, under its new number');
+  t.equal(await second.find('+33600000001', e164('FR')), 'c', 'not under its old one (the last digits of an unparsed value match)');
+  t.equal(await first.find('+33600000002', e164('FR')), undefined, 'the old version is unchanged');
+});

@@ -111,7 +111,7 @@ export default class CsvBackend implements Backend {
     this.version = version;
     try {
       const rows = parseCsv(await fs.readFile(this.file), this.separator);
-      this.content = indexRows(rows, this.searched, this.matched);
+      this.content = indexRows(rows, this.searched, this.matched, this.content.numbers);
       this.lastProblem = null;
     } catch (err) {
       this.problem(`cannot load csv file ${JSON.stringify(this.file)}, keeping its previous content: ${messageOf(err)}`);
@@ -153,7 +153,7 @@ export function parseCsv(data: Buffer, separator: string): Fields[] {
   });
 }
 
-function indexRows(rows: Fields[], searched: string[], matched: string[]): Content {
+function indexRows(rows: Fields[], searched: string[], matched: string[], previous?: NumberIndex<Fields>): Content {
   const haystacks = rows.map((row) => {
     const values: string[] = [];
     for (const column of searched) {
@@ -173,7 +173,7 @@ function indexRows(rows: Fields[], searched: string[], matched: string[]): Conte
         if (Object.hasOwn(row, column)) yield [String(row[column]), row] as const;
       }
     }
-  });
+  }, previous);
   return { rows, haystacks, byMatchedValue, numbers };
 }
 

@@ -128,7 +128,7 @@ export default class PersonalBackend implements Backend {
           if (typeof value === 'string') yield [value, contact] as const;
         }
       }
-    });
+    }, this.indexes.get(user)?.numbers);
     const index: UserIndex = { stamp, byValue, numbers, size: contacts.length };
     this.keep(user, index);
     return index;

@@ -140,12 +140,12 @@ export default class PhonebookBackend implements Backend {
   }
 
   private use(version: number): void {
-    this.content = indexContacts([...this.byId.values()], this.searched, this.matched);
+    this.content = indexContacts([...this.byId.values()], this.searched, this.matched, this.content.numbers);
     this.version = version;
   }
 }
 
-function indexContacts(contacts: Fields[], searched: string[], matched: string[]): Content {
+function indexContacts(contacts: Fields[], searched: string[], matched: string[], previous?: NumberIndex<Fields>): Content {
   const haystacks = contacts.map((contact) => {
     const values: string[] = [];
     for (const column of searched) {
@@ -172,6 +172,6 @@ function indexContacts(contacts: Fields[], searched: string[], matched: string[]
         if (typeof value === 'string') yield [value, contact] as const;
       }
     }
-  });
+  }, previous);
   return { contacts, haystacks, byFoldedValue, byValue, numbers };
 }
