@@ -12,6 +12,11 @@ export interface CallArgs {
   xivo_user_uuid: string | null;
   tenant_uuid: string | null;
   token_infos?: { xivo_user_uuid: string | null };
+  /**
+   * How reverse calls (firstMatch, matchAll) compare numbers, from the profile's reverse options; absent
+   * means exact. Back-ends that ignore it match exactly. See src/numbers.ts.
+   */
+  number_matching?: import('./numbers.js').NumberMatching;
 }
 
 /** A source is one configured instance of a back-end (a `dird_source` row). */

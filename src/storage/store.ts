@@ -31,6 +31,8 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   tenants: {
     ensure(uuid: string): Promise<void>;
+    /** The tenant's country (ISO 3166 alpha-2, `dird_tenant.country`), null when unknown. */
+    country(uuid: string): Promise<string | null>;
   };
   displays: {
     list(tenants: string[], params: ListParams): Promise<ListResult<Display>>;

@@ -6,3 +6,8 @@ export async function ensureTenant(ctx: Ctx, uuid: string): Promise<void> {
     .onConflict((oc) => oc.column('uuid').doNothing())
     .execute();
 }
+
+export async function tenantCountry(ctx: Ctx, uuid: string): Promise<string | null> {
+  const row = await ctx.db.selectFrom('dird_tenant').select('country').where('uuid', '=', uuid).executeTakeFirst();
+  return row?.country ?? null;
+}

@@ -1,6 +1,7 @@
 // The conference back-end (spec §4.6): the conferences of a wazo-confd, with their numbers.
 import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
 import { ConfdClient, ConfdError } from '../../../src/remote/confd.js';
+import { matchingOf, sameNumber, type NumberMatching } from '../../../src/numbers.js';
 import { fold, hiddenRelations, withHidden } from '../../../src/remote/entries.js';
 
 export { configSchema } from './schema.js';
@@ -26,15 +27,17 @@ export default class ConferenceBackend implements Backend {
       this.searched.some((column) => valuesOf(contact[column]).some((value) => fold(value).includes(needle))));
   }
 
-  async firstMatch(exten: string, _args?: CallArgs): Promise<Fields | null> {
-    return (await this.contacts()).find((contact) => this.matches(contact, fold(exten))) ?? null;
+  async firstMatch(exten: string, args?: CallArgs): Promise<Fields | null> {
+    return (await this.matchAll([exten], args))[exten] ?? null;
   }
 
-  async matchAll(extens: string[], _args?: CallArgs): Promise<Record<string, Fields>> {
+  async matchAll(extens: string[], args?: CallArgs): Promise<Record<string, Fields>> {
     const contacts = await this.contacts();
+    const matching = matchingOf(args);
     const found: Record<string, Fields> = {};
     for (const exten of extens) {
-      const contact = contacts.find((c) => this.matches(c, fold(exten)));
+      const contact = contacts.find((c) => this.matches(c, fold(exten)))
+        ?? (matching ? contacts.find((c) => this.matchesNumber(c, exten, matching)) : undefined);
       if (contact) found[exten] = contact;
     }
     return found;
@@ -43,6 +46,10 @@ export default class ConferenceBackend implements Backend {
   async list(uids: string[], _args?: CallArgs): Promise<Fields[]> {
     const wanted = new Set(uids.map(String));
     return (await this.contacts()).filter((contact) => wanted.has(String(contact.id)));
+  }
+
+  private matchesNumber(contact: Fields, exten: string, m: NumberMatching): boolean {
+    return this.matched.some((column) => valuesOf(contact[column]).some((value) => sameNumber(exten, value, m)));
   }
 
   private matches(contact: Fields, exten: string): boolean {

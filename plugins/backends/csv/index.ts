@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields, HostCapabilities, LogLevel } from '../../../src/contracts.js';
+import { matchingOf, NumberIndex } from '../../../src/numbers.js';
 
 export { configSchema } from './schema.js';
 
@@ -14,9 +15,11 @@ interface Content {
   haystacks: string[][];
   /** First row (in file order) holding a value in any first-matched column. */
   byMatchedValue: Map<unknown, Fields>;
+  /** The first-matched values by E.164 form and last digits (number_matching other than exact). */
+  numbers: NumberIndex<Fields>;
 }
 
-const EMPTY: Content = { rows: [], haystacks: [], byMatchedValue: new Map() };
+const EMPTY: Content = { rows: [], haystacks: [], byMatchedValue: new Map(), numbers: new NumberIndex(() => []) };
 
 export default class CsvBackend implements Backend {
   private file = '';
@@ -54,16 +57,21 @@ export default class CsvBackend implements Backend {
     return found;
   }
 
-  async firstMatch(exten: string, _args?: CallArgs): Promise<Fields | null> {
+  async firstMatch(exten: string, args?: CallArgs): Promise<Fields | null> {
     await this.refresh();
-    return this.content.byMatchedValue.get(exten) ?? null;
+    const row = this.content.byMatchedValue.get(exten);
+    if (row) return row;
+    const matching = matchingOf(args);
+    return matching ? (await this.content.numbers.find(exten, matching)) ?? null : null;
   }
 
-  async matchAll(extens: string[], _args?: CallArgs): Promise<Record<string, Fields>> {
+  async matchAll(extens: string[], args?: CallArgs): Promise<Record<string, Fields>> {
     await this.refresh();
+    const matching = matchingOf(args);
+    const { byMatchedValue, numbers } = this.content;
     const matches: [string, Fields][] = [];
     for (const exten of extens) {
-      const row = this.content.byMatchedValue.get(exten);
+      const row = byMatchedValue.get(exten) ?? (matching ? await numbers.find(exten, matching) : undefined);
       if (row) matches.push([exten, row]);
     }
     return Object.fromEntries(matches);
@@ -103,7 +111,7 @@ export default class CsvBackend implements Backend {
     this.version = version;
     try {
       const rows = parseCsv(await fs.readFile(this.file), this.separator);
-      this.content = indexRows(rows, this.searched, this.matched);
+      this.content = indexRows(rows, this.searched, this.matched, this.content.numbers);
       this.lastProblem = null;
     } catch (err) {
       this.problem(`cannot load csv file ${JSON.stringify(this.file)}, keeping its previous content: ${messageOf(err)}`);
@@ -145,7 +153,7 @@ export function parseCsv(data: Buffer, separator: string): Fields[] {
   });
 }
 
-function indexRows(rows: Fields[], searched: string[], matched: string[]): Content {
+function indexRows(rows: Fields[], searched: string[], matched: string[], previous?: NumberIndex<Fields>): Content {
   const haystacks = rows.map((row) => {
     const values: string[] = [];
     for (const column of searched) {
@@ -159,7 +167,14 @@ function indexRows(rows: Fields[], searched: string[], matched: string[]): Conte
       if (Object.hasOwn(row, column) && !byMatchedValue.has(row[column])) byMatchedValue.set(row[column], row);
     }
   }
-  return { rows, haystacks, byMatchedValue };
+  const numbers = new NumberIndex(function* () {
+    for (const row of rows) {
+      for (const column of matched) {
+        if (Object.hasOwn(row, column)) yield [String(row[column]), row] as const;
+      }
+    }
+  }, previous);
+  return { rows, haystacks, byMatchedValue, numbers };
 }
 
 function messageOf(err: unknown): string {

@@ -1,6 +1,7 @@
 // The csv_ws back-end (spec §4.2): a web service answering CSV; it filters, dird only asks and parses.
 import { parse } from 'csv-parse/sync';
 import type { AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields, HostCapabilities, LogLevel } from '../../../src/contracts.js';
+import { matchingOf, sameNumber } from '../../../src/numbers.js';
 import { CsvFetcher } from './fetch.js';
 
 export { configSchema } from './schema.js';
@@ -40,10 +41,14 @@ export default class CsvWsBackend implements Backend {
     return this.fetchRows(this.lookupUrl, this.searched.map((column) => [column, term]));
   }
 
-  async firstMatch(exten: string, _args?: CallArgs): Promise<Fields | null> {
+  /** The service filters; of its rows, the first whose first-matched column holds the number. */
+  async firstMatch(exten: string, args?: CallArgs): Promise<Fields | null> {
     if (this.matched.length === 0) return null;
     const rows = await this.fetchRows(this.lookupUrl, this.matched.map((column) => [column, exten]));
-    return rows.find((row) => this.matched.some((column) => row[column] === exten)) ?? null;
+    const matching = matchingOf(args);
+    return rows.find((row) => this.matched.some((column) => row[column] === exten))
+      ?? (matching ? rows.find((row) => this.matched.some((column) => typeof row[column] === 'string' && sameNumber(exten, row[column] as string, matching))) : undefined)
+      ?? null;
   }
 
   async list(uids: string[], _args?: CallArgs): Promise<Fields[]> {

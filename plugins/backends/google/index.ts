@@ -2,6 +2,7 @@
 // fetched by the host (`tokens` capability). The People API base URL is `google.people_url`.
 import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
 import { hiddenRelations, withHidden } from '../../../src/remote/entries.js';
+import { matchingOf, sameNumber } from '../../../src/numbers.js';
 import { DEFAULT_PEOPLE_URL, GoogleClient, googleValues, type GoogleContact } from '../../../src/remote/google.js';
 
 export { configSchema } from './schema.js';
@@ -39,9 +40,11 @@ export default class GoogleBackend implements Backend {
   async matchAll(extens: string[], args: CallArgs): Promise<Record<string, Fields>> {
     const contacts = await this.fetch(args, (token) => this.google.all(token));
     const found: Record<string, Fields> = {};
+    const matching = matchingOf(args);
     for (const exten of extens) {
       const wanted = exten.toLowerCase();
-      const contact = contacts.find((c) => this.matched.some((column) => googleValues(c[column]).some((v) => v.toLowerCase() === wanted)));
+      const contact = contacts.find((c) => this.matched.some((column) => googleValues(c[column]).some((v) => v.toLowerCase() === wanted)))
+        ?? (matching ? contacts.find((c) => this.matched.some((column) => googleValues(c[column]).some((v) => sameNumber(exten, v, matching)))) : undefined);
       if (contact) found[exten] = contact;
     }
     return found;

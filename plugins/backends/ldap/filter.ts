@@ -1,5 +1,6 @@
 // LDAP filters of the ldap back-end (spec §4.3): RFC 4515 escaping, search / first match / list filters.
 import { EqualityFilter, OrFilter, type Filter } from 'ldapts';
+import { dialledForms, matchKeys, type NumberMatching } from '../../../src/numbers.js';
 
 /** RFC 4515 escaping of a user-supplied value. */
 export function escapeValue(value: string): string {
@@ -44,9 +45,26 @@ export function firstMatchFilter(source: FilterSource, exten: string): string | 
   return combine(source.customFilter, source.matched.map((column) => `(${column}=${t})`), t);
 }
 
-export function matchAllFilter(source: FilterSource, extens: string[]): string | null {
-  const filters = extens.map((exten) => firstMatchFilter(source, exten)).filter((f): f is string => f !== null);
+export function matchAllFilter(source: FilterSource, extens: string[], m: NumberMatching | null = null): string | null {
+  const filters = extens.map((exten) => (m ? numberFilter(source, exten, m) : firstMatchFilter(source, exten))).filter((f): f is string => f !== null);
   return filters.length === 0 ? null : or([...new Set(filters)]);
+}
+
+/**
+ * Number matching (e164, suffix) on the first-matched columns: the exact value, the forms a stored
+ * number of the same E.164 can be predicted to take, and values ending with the last digits. The
+ * server's answers are candidates: the back-end keeps those that match (src/numbers.ts sameNumber).
+ * Equality and substring matching on telephoneNumber syntax (telephoneNumber, mobile, homePhone…)
+ * ignore spaces and hyphens, so `+33 1 23-45…` is found; on other syntaxes stored punctuation inside
+ * the last digits defeats the substring, and only the predicted forms are found.
+ */
+export function numberFilter(source: FilterSource, exten: string, m: NumberMatching): string | null {
+  const values = [exten, ...dialledForms(exten, m)].map(escapeValue);
+  const suffix = matchKeys(exten, m).suffix;
+  const assertions = [...new Set(values)].map((value) => `=${value}`);
+  if (suffix !== null) assertions.push(`=*${suffix}`);
+  const columnFilters = source.matched.flatMap((column) => assertions.map((assertion) => `(${column}${assertion})`));
+  return combine(source.customFilter, columnFilters, escapeValue(exten));
 }
 
 /** Entries whose unique column is one of the ids. */

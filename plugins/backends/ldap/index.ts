@@ -4,8 +4,9 @@ import type { Entry, Filter, SearchOptions } from 'ldapts';
 import type { AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields, HostCapabilities, LogLevel } from '../../../src/contracts.js';
 import { ConnectionPool } from './connection.js';
 import {
-  binaryListFilter, bytesToUuid, firstMatchFilter, listFilter, matchAllFilter, requestedAttributes, searchFilter, type FilterSource,
+  binaryListFilter, bytesToUuid, firstMatchFilter, listFilter, matchAllFilter, numberFilter, requestedAttributes, searchFilter, type FilterSource,
 } from './filter.js';
+import { matchingOf, sameNumber, type NumberMatching } from '../../../src/numbers.js';
 
 export { configSchema } from './schema.js';
 
@@ -66,16 +67,19 @@ export default class LdapBackend implements Backend {
     return this.query(searchFilter(this.filters, term), {});
   }
 
-  async firstMatch(exten: string, _args?: CallArgs): Promise<Fields | null> {
+  async firstMatch(exten: string, args?: CallArgs): Promise<Fields | null> {
+    const matching = matchingOf(args);
+    if (matching) return (await this.matchNumbers([exten], matching))[exten] ?? null;
     const [first] = await this.query(firstMatchFilter(this.filters, exten), { sizeLimit: 1 });
     return first ?? null;
   }
 
-  async matchAll(extens: string[], _args?: CallArgs): Promise<Record<string, Fields>> {
+  async matchAll(extens: string[], args?: CallArgs): Promise<Record<string, Fields>> {
     if (extens.length === 0) return {};
+    const matching = matchingOf(args);
+    if (matching) return this.matchNumbers(extens, matching);
     const wanted = new Set(extens);
-    const attributes = this.attributes.length === 0 ? [] : [...new Set([...this.attributes, ...this.filters.matched])];
-    const entries = await this.query(matchAllFilter(this.filters, extens), {}, attributes);
+    const entries = await this.query(matchAllFilter(this.filters, extens), {}, this.matchAttributes());
     const found: Record<string, Fields> = {};
     for (const column of this.filters.matched) {
       for (const fields of entries) {
@@ -84,6 +88,25 @@ export default class LdapBackend implements Backend {
       }
     }
     return found;
+  }
+
+  /** The candidates the server finds for the numbers, kept when they match (an exact value first). */
+  private async matchNumbers(extens: string[], m: NumberMatching): Promise<Record<string, Fields>> {
+    const filter = extens.length === 1 ? numberFilter(this.filters, extens[0], m) : matchAllFilter(this.filters, extens, m);
+    const entries = await this.query(filter, {}, this.matchAttributes());
+    const found: Record<string, Fields> = {};
+    for (const exten of extens) {
+      const valuesOf = (fields: Fields) => this.filters.matched.map((column) => fields[column]).filter((v): v is string => typeof v === 'string');
+      const entry = entries.find((fields) => valuesOf(fields).includes(exten))
+        ?? entries.find((fields) => valuesOf(fields).some((value) => sameNumber(exten, value, m)));
+      if (entry) found[exten] = entry;
+    }
+    return found;
+  }
+
+  /** The format columns' attributes plus the first-matched ones (to tell which entry matched). */
+  private matchAttributes(): string[] {
+    return this.attributes.length === 0 ? [] : [...new Set([...this.attributes, ...this.filters.matched])];
   }
 
   async list(uids: string[], _args?: CallArgs): Promise<Fields[]> {

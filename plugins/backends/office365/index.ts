@@ -2,6 +2,7 @@
 // with the user's Microsoft token fetched by the host (`tokens` capability).
 import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
 import { hiddenRelations, withHidden } from '../../../src/remote/entries.js';
+import { matchingOf, sameNumber } from '../../../src/numbers.js';
 import { augmented, DEFAULT_GRAPH_ENDPOINT, graphContacts } from '../../../src/remote/graph.js';
 
 export { configSchema } from './schema.js';
@@ -45,9 +46,11 @@ export default class Office365Backend implements Backend {
   async matchAll(extens: string[], args: CallArgs): Promise<Record<string, Fields>> {
     const contacts = await this.contacts(args);
     const found: Record<string, Fields> = {};
+    const matching = matchingOf(args);
     for (const exten of extens) {
       const wanted = exten.toLowerCase();
-      const contact = contacts.find((c) => this.matched.some((column) => matchValues(c[column]).some((v) => v.toLowerCase() === wanted)));
+      const contact = contacts.find((c) => this.matched.some((column) => matchValues(c[column]).some((v) => v.toLowerCase() === wanted)))
+        ?? (matching ? contacts.find((c) => this.matched.some((column) => matchValues(c[column]).some((v) => sameNumber(exten, v, matching)))) : undefined);
       if (contact) found[exten] = contact;
     }
     return found;

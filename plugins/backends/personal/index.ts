@@ -1,7 +1,11 @@
 // The personal back-end (spec §3.5): the calling user's own contacts. It has no database access: the
 // `personal` service grants it a `personal` capability (host.personal.*) answering only for the user
-// of the call and only on this source's columns.
+// of the call. Reverse lookups answer from a per-user index kept in this worker (exact values, E.164
+// forms and last digits), revalidated before each call against the user's version in memory shared
+// with the host (plugins/services/personal/changes.ts): an unchanged user costs no message.
 import type { AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields } from '../../../src/contracts.js';
+import { matchingOf, NumberIndex } from '../../../src/numbers.js';
+import { slotOf } from '../../services/personal/changes.js';
 
 type Contact = Record<string, string | null>;
 interface PersonalCapability {
@@ -9,7 +13,20 @@ interface PersonalCapability {
   /** The first contact matching each value, by value. */
   matches(user: string, values: string[]): Record<string, Contact>;
   contacts(user: string, ids: string[]): Contact[];
+  all(user: string): Contact[];
+  counter(): SharedArrayBuffer;
 }
+
+/** One user's contacts indexed on the first-matched columns, as of `stamp` (the user's shared version). */
+interface UserIndex {
+  stamp: number;
+  byValue: Map<string, Fields>;
+  numbers: NumberIndex<Fields>;
+  size: number;
+}
+
+/** Contacts kept indexed per worker, least recently used users dropped first. */
+const MAX_INDEXED_CONTACTS = 200_000;
 
 /** No fields besides the common ones. */
 export const configSchema: Record<string, unknown> = { type: 'object', properties: {} };
@@ -34,10 +51,18 @@ function userOf(args: CallArgs | undefined): string | null {
 
 export default class PersonalBackend implements Backend {
   private store!: AsyncCapabilities<PersonalCapability>;
+  private matched: string[] = [];
+  private versions: Int32Array | null = null;
+  /** Per user, least recently used first. */
+  private readonly indexes = new Map<string, UserIndex>();
+  private readonly loading = new Map<string, { stamp: number; index: Promise<UserIndex> }>();
+  private indexed = 0;
 
-  load({ host }: BackendLoadArgs): void {
+  async load({ host, config }: BackendLoadArgs): Promise<void> {
     if (!host.personal) throw new Error('the personal back-end needs the `personal` service');
     this.store = host.personal;
+    this.matched = config.first_matched_columns ?? [];
+    this.versions = new Int32Array(await this.store.counter());
   }
 
   async search(term: string, args: CallArgs): Promise<Fields[]> {
@@ -57,9 +82,70 @@ export default class PersonalBackend implements Backend {
 
   async matchAll(extens: string[], args: CallArgs): Promise<Record<string, Fields>> {
     const user = userOf(args);
-    if (!user || extens.length === 0) return {};
-    const found = await this.store.matches(user, extens);
-    return Object.fromEntries(Object.entries(found).map(([exten, contact]) => [exten, clean(contact)]));
+    if (!user || extens.length === 0 || this.matched.length === 0) return {};
+    const index = await this.indexOf(user);
+    const matching = matchingOf(args);
+    const found: Record<string, Fields> = {};
+    for (const exten of extens) {
+      const contact = index.byValue.get(exten) ?? (matching ? await index.numbers.find(exten, matching) : undefined);
+      if (contact) found[exten] = contact;
+    }
+    return found;
+  }
+
+  /** The user's index, loaded again when the user's shared version moved since it was built. */
+  private indexOf(user: string): Promise<UserIndex> {
+    const stamp = Atomics.load(this.versions!, slotOf(user));
+    const held = this.indexes.get(user);
+    if (held && held.stamp === stamp) {
+      this.indexes.delete(user);
+      this.indexes.set(user, held);
+      return Promise.resolve(held);
+    }
+    const pending = this.loading.get(user);
+    if (pending && pending.stamp === stamp) return pending.index;
+    const index = this.build(user, stamp).finally(() => {
+      if (this.loading.get(user)?.index === index) this.loading.delete(user);
+    });
+    this.loading.set(user, { stamp, index });
+    return index;
+  }
+
+  private async build(user: string, stamp: number): Promise<UserIndex> {
+    const contacts = (await this.store.all(user)).map(clean);
+    const byValue = new Map<string, Fields>();
+    for (const contact of contacts) {
+      for (const column of this.matched) {
+        const value = contact[column];
+        if (typeof value === 'string' && !byValue.has(value)) byValue.set(value, contact);
+      }
+    }
+    const matched = this.matched;
+    const numbers = new NumberIndex<Fields>(function* () {
+      for (const contact of contacts) {
+        for (const column of matched) {
+          const value = contact[column];
+          if (typeof value === 'string') yield [value, contact] as const;
+        }
+      }
+    }, this.indexes.get(user)?.numbers);
+    const index: UserIndex = { stamp, byValue, numbers, size: contacts.length };
+    this.keep(user, index);
+    return index;
+  }
+
+  private keep(user: string, index: UserIndex): void {
+    const old = this.indexes.get(user);
+    if (old && old.stamp > index.stamp) return; // a load started later finished first (versions only grow)
+    if (old) this.indexed -= old.size;
+    this.indexes.delete(user);
+    this.indexes.set(user, index);
+    this.indexed += index.size;
+    for (const [oldest, dropped] of this.indexes) {
+      if (this.indexed <= MAX_INDEXED_CONTACTS || oldest === user) break;
+      this.indexes.delete(oldest);
+      this.indexed -= dropped.size;
+    }
   }
 
   async list(ids: string[], args: CallArgs): Promise<Fields[]> {

@@ -4,6 +4,7 @@
 // holds (a write through the API bumps the phonebook's version, so the next lookup sees it). The
 // version is read from memory the host shares, so an unchanged phonebook costs no message per call.
 import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
+import { matchingOf, NumberIndex } from '../../../src/numbers.js';
 
 export { configSchema } from './schema.js';
 
@@ -27,9 +28,11 @@ interface Content {
   byFoldedValue: Map<string, Fields>;
   /** Exact first-matched value → first contact holding it (match_all = IN). */
   byValue: Map<string, Fields>;
+  /** First-matched values by E.164 form and last digits (number_matching other than exact), built on use. */
+  numbers: NumberIndex<Fields>;
 }
 
-const EMPTY: Content = { contacts: [], haystacks: [], byFoldedValue: new Map(), byValue: new Map() };
+const EMPTY: Content = { contacts: [], haystacks: [], byFoldedValue: new Map(), byValue: new Map(), numbers: new NumberIndex(() => []) };
 
 export function relations(fields: Fields): Partial<Relations> {
   return { source_entry_id: typeof fields.id === 'string' ? fields.id : null };
@@ -63,16 +66,21 @@ export default class PhonebookBackend implements Backend {
     return contacts.filter((_, i) => haystacks[i].some((value) => value.includes(needle)));
   }
 
-  async firstMatch(exten: string, _args?: CallArgs): Promise<Fields | null> {
+  async firstMatch(exten: string, args?: CallArgs): Promise<Fields | null> {
     await this.refresh();
-    return this.content.byFoldedValue.get(exten.toLowerCase()) ?? null;
+    const contact = this.content.byFoldedValue.get(exten.toLowerCase());
+    if (contact) return contact;
+    const matching = matchingOf(args);
+    return matching ? (await this.content.numbers.find(exten, matching)) ?? null : null;
   }
 
-  async matchAll(extens: string[], _args?: CallArgs): Promise<Record<string, Fields>> {
+  async matchAll(extens: string[], args?: CallArgs): Promise<Record<string, Fields>> {
     await this.refresh();
+    const matching = matchingOf(args);
+    const { byValue, numbers } = this.content;
     const found: Record<string, Fields> = {};
     for (const exten of extens) {
-      const contact = this.content.byValue.get(exten);
+      const contact = byValue.get(exten) ?? (matching ? await numbers.find(exten, matching) : undefined);
       if (contact) found[exten] = contact;
     }
     return found;
@@ -132,12 +140,12 @@ export default class PhonebookBackend implements Backend {
   }
 
   private use(version: number): void {
-    this.content = indexContacts([...this.byId.values()], this.searched, this.matched);
+    this.content = indexContacts([...this.byId.values()], this.searched, this.matched, this.content.numbers);
     this.version = version;
   }
 }
 
-function indexContacts(contacts: Fields[], searched: string[], matched: string[]): Content {
+function indexContacts(contacts: Fields[], searched: string[], matched: string[], previous?: NumberIndex<Fields>): Content {
   const haystacks = contacts.map((contact) => {
     const values: string[] = [];
     for (const column of searched) {
@@ -157,5 +165,13 @@ function indexContacts(contacts: Fields[], searched: string[], matched: string[]
       if (!byFoldedValue.has(folded)) byFoldedValue.set(folded, contact);
     }
   }
-  return { contacts, haystacks, byFoldedValue, byValue };
+  const numbers = new NumberIndex(function* () {
+    for (const contact of contacts) {
+      for (const column of matched) {
+        const value = contact[column];
+        if (typeof value === 'string') yield [value, contact] as const;
+      }
+    }
+  }, previous);
+  return { contacts, haystacks, byFoldedValue, byValue, numbers };
 }

@@ -2,6 +2,7 @@
 // token comes from the host's `tokens` capability; the credentials behind it never reach this worker.
 import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
 import { ConfdClient } from '../../../src/remote/confd.js';
+import { matchingOf, sameNumber } from '../../../src/numbers.js';
 import { fold, hiddenRelations, withHidden } from '../../../src/remote/entries.js';
 
 export { configSchema } from './schema.js';
@@ -37,15 +38,21 @@ export default class WazoBackend implements Backend {
     return users.filter((user) => this.searched.some((column) => user[column] !== null && user[column] !== undefined && fold(user[column]).includes(needle)));
   }
 
-  async firstMatch(exten: string, _args?: CallArgs): Promise<Fields | null> {
+  /** confd searches; of the users it finds, the first whose first-matched column holds the number. */
+  async firstMatch(exten: string, args?: CallArgs): Promise<Fields | null> {
     const users = await this.users({ search: exten });
-    return users.find((user) => this.matched.some((column) => user[column] !== null && String(user[column]) === exten)) ?? null;
+    const valueOf = (user: Fields, column: string) => (user[column] === null || user[column] === undefined ? null : String(user[column]));
+    const matching = matchingOf(args);
+    return users.find((user) => this.matched.some((column) => valueOf(user, column) === exten))
+      ?? (matching ? users.find((user) => this.matched.some((column) => { const v = valueOf(user, column); return v !== null && sameNumber(exten, v, matching); })) : undefined)
+      ?? null;
   }
 
   async matchAll(extens: string[], args: CallArgs): Promise<Record<string, Fields>> {
     const columns = this.matched;
     const found: Record<string, Fields> = {};
-    if (columns.length > 0 && columns.every((c) => MULTI_VALUE_COLUMNS.has(c)) && extens.length >= columns.length) {
+    // confd filters those columns on exact values: with number matching, each number is searched instead.
+    if (!matchingOf(args) && columns.length > 0 && columns.every((c) => MULTI_VALUE_COLUMNS.has(c)) && extens.length >= columns.length) {
       const wanted = new Set(extens);
       const perColumn = await Promise.all(columns.map((column) => this.users({ [column]: extens.join(',') })));
       columns.forEach((column, i) => {

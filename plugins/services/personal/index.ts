@@ -9,6 +9,7 @@ import type { Capability, ServiceLoadArgs, ServicePlugin, SourceConfig, SourceRe
 import { makeResultBuilder } from '../../../src/result.js';
 import { DuplicateContactError, type PersonalContact } from '../../../src/storage/personal.js';
 import type { Store } from '../../../src/storage/store.js';
+import { PersonalChanges } from './changes.js';
 import { parseImport } from './csv.js';
 
 /** A personal-route error: `reason` is a string or a list, rendered in wazo-dird's legacy shape. */
@@ -43,10 +44,22 @@ export interface ImportResult {
 }
 
 export class PersonalService {
+  /** Bumped by every write of a user's contacts; the personal back-end's workers read it. */
+  readonly changes = new PersonalChanges();
+
   constructor(private readonly store: Store) {}
 
   list(user: string): Promise<PersonalContact[]> {
     return this.store.personal.list(user);
+  }
+
+  /** Runs a write of the user's contacts, then tells the back-ends' workers (also when it failed half-way). */
+  private async written<T>(user: string, write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      this.changes.bump(user);
+    }
   }
 
   async get(user: string, id: string): Promise<PersonalContact> {
@@ -58,7 +71,7 @@ export class PersonalService {
   async create(tenant: string, user: string, body: unknown): Promise<PersonalContact> {
     const fields = checkContact(body);
     try {
-      return await this.store.personal.create(tenant, user, fields);
+      return await this.written(user, this.store.personal.create(tenant, user, fields));
     } catch (error) {
       if (error instanceof DuplicateContactError) throw new PersonalError(409, ['Addind this contact would create a duplicate']);
       throw error;
@@ -69,7 +82,7 @@ export class PersonalService {
     const { id: _ignored, ...fields } = checkContact(body);
     let updated: PersonalContact | null;
     try {
-      updated = await this.store.personal.update(user, id, fields);
+      updated = await this.written(user, this.store.personal.update(user, id, fields));
     } catch (error) {
       if (error instanceof DuplicateContactError) throw new PersonalError(409, ['Modifying this contact would create a duplicate']);
       throw error;
@@ -79,11 +92,11 @@ export class PersonalService {
   }
 
   async delete(user: string, id: string): Promise<void> {
-    if (!(await this.store.personal.delete(user, id))) throw new PersonalError(404, [`No such contact: ${id}`]);
+    if (!(await this.written(user, this.store.personal.delete(user, id)))) throw new PersonalError(404, [`No such contact: ${id}`]);
   }
 
   purge(user: string): Promise<void> {
-    return this.store.personal.purge(user);
+    return this.written(user, this.store.personal.purge(user));
   }
 
   /** Imports decoded CSV text (spec §5.4); nothing created → 400 with the failures. */
@@ -113,7 +126,7 @@ export class PersonalService {
     });
     failed.sort((a, b) => a.line - b.line);
     if (valid.length === 0) throw new PersonalError(400, rows.length === 0 ? ['No contact found'] : failed);
-    const created = await this.store.personal.importMany(tenant, user, valid.map((row) => row.fields!));
+    const created = await this.written(user, this.store.personal.importMany(tenant, user, valid.map((row) => row.fields!)));
     const unique = [...new Map(created.map((contact) => [contact.id, contact])).values()];
     return { created: unique, failed };
   }
@@ -128,7 +141,7 @@ export class PersonalService {
 
   /** Removes every personal contact of a user (user deletion; the bus handler calls this). */
   deleteUser(user: string): Promise<void> {
-    return this.store.personal.deleteUser(user);
+    return this.written(user, this.store.personal.deleteUser(user));
   }
 
   /** What one `personal` source's sandbox may ask: only the user's data, only its own columns. */
@@ -149,6 +162,10 @@ export class PersonalService {
         return out;
       },
       contacts: (user: unknown, ids: unknown) => (isId(user) && isStrings(ids) ? personal.byIds(user, ids) : []),
+      /** Every contact of the user, for the worker's reverse index (see changes.ts). */
+      all: (user: unknown) => (isId(user) ? personal.list(user) : []),
+      /** Per-user versions of the contacts, in shared memory. */
+      counter: () => this.changes.counter(),
     };
   }
 }

@@ -1,4 +1,6 @@
 // The profile body (spec §2.4); the profiles view serves it as its route schema too.
+import { MAX_SUFFIX_DIGITS, MIN_SUFFIX_DIGITS, numberMatchingModes, supportedRegions } from '../../../src/numbers.js';
+
 const uuidRef = {
   type: 'object',
   required: ['uuid'],
@@ -22,6 +24,13 @@ export const profileServiceSchema = {
 /** How the reverse service picks among its sources' answers (see plugins/services/reverse). */
 export const reverseOrders = ['first_answer', 'priority'] as const;
 
+/** How reverse lookups compare numbers (src/numbers.ts). */
+const numberMatchingOptions = {
+  number_matching: { enum: [...numberMatchingModes] },
+  default_region: { type: 'string', enum: [...supportedRegions()] },
+  suffix_digits: { type: 'integer', minimum: MIN_SUFFIX_DIGITS, maximum: MAX_SUFFIX_DIGITS },
+};
+
 const reverseServiceSchema = {
   ...profileServiceSchema,
   properties: {
@@ -31,6 +40,7 @@ const reverseServiceSchema = {
       properties: {
         ...profileServiceSchema.properties.options.properties,
         order: { enum: [...reverseOrders] },
+        ...numberMatchingOptions,
       },
     },
   },

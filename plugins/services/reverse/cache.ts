@@ -56,7 +56,10 @@ class SourceCache {
   constructor(readonly source: SourceConfig, readonly settings: CacheSettings, private readonly now: () => number) {}
 
   key(exten: string, args: CallArgs): string {
-    return PER_USER_BACKENDS.has(this.source.backend) ? `${args.user_uuid ?? args.xivo_user_uuid ?? ''}\u0000${exten}` : exten;
+    // Profiles sharing a source may match numbers differently: their answers are kept apart.
+    const m = args.number_matching;
+    const number = m ? `${m.mode}/${m.region ?? ''}/${m.suffix_digits}\u0000${exten}` : exten;
+    return PER_USER_BACKENDS.has(this.source.backend) ? `${args.user_uuid ?? args.xivo_user_uuid ?? ''}\u0000${number}` : number;
   }
 
   /** The cached answer and how fresh it is; 'miss' when there is none usable. */

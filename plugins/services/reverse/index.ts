@@ -6,6 +6,7 @@ import type { CallArgs, ServiceLoadArgs, ServicePlugin, SourceConfig, SourceRegi
 import type { DirdMetrics } from '../../../host/metrics.js';
 import type { ResolvedProfile } from '../profile/index.js';
 import { ReverseCache } from './cache.js';
+import { TenantCountries, numberMatchingOf, type CountryOf } from './matching.js';
 import { firstAnswer, firstAnswers, inPriority, inPriorityMany, type Ask } from './order.js';
 
 const DEFAULT_TIMEOUT_S = 1;
@@ -16,9 +17,20 @@ export class ReverseService {
     private readonly log: Logger,
     /** Per-source answer cache (main/source `reverse_cache`); `cache.onOutcome` counts hits for metrics. */
     readonly cache = new ReverseCache(undefined, log),
-  ) {}
+    /** The tenant country, the default region of `e164` matching when the profile names none. */
+    countryOf: CountryOf = async () => null,
+  ) {
+    this.countries = new TenantCountries(countryOf, log);
+  }
 
-  reverse(profile: ResolvedProfile, exten: string, args: CallArgs): Promise<SourceResult | null> {
+  private readonly countries: TenantCountries;
+
+  reverse(profile: ResolvedProfile, exten: string, callArgs: CallArgs): Promise<SourceResult | null> {
+    const args = this.withMatching(profile, callArgs);
+    return args instanceof Promise ? args.then((ready) => this.reverseWith(profile, exten, ready)) : this.reverseWith(profile, exten, args);
+  }
+
+  private reverseWith(profile: ResolvedProfile, exten: string, args: CallArgs): Promise<SourceResult | null> {
     const { sources, deadline, order } = this.plan(profile);
     const asks: Ask<SourceResult | null>[] = sources.map((source) => () =>
       this.firstMatch(source, exten, args, deadline).catch((error) => this.note(source.name, error, null)));
@@ -26,7 +38,8 @@ export class ReverseService {
   }
 
   /** One entry per exten, in input order; null where no source matched before the deadline. */
-  reverseMany(profile: ResolvedProfile, extens: string[], args: CallArgs): Promise<(SourceResult | null)[]> {
+  async reverseMany(profile: ResolvedProfile, extens: string[], callArgs: CallArgs): Promise<(SourceResult | null)[]> {
+    const args = await this.withMatching(profile, callArgs);
     const { sources, deadline, order } = this.plan(profile);
     const asks: Ask<Record<string, SourceResult>>[] = sources.map((source) => () =>
       this.matchAll(source, extens, args, deadline).catch((error) => this.note(source.name, error, {})));
@@ -39,6 +52,17 @@ export class ReverseService {
 
   protected matchAll(source: SourceConfig, extens: string[], args: CallArgs, deadline: number) {
     return this.cache.matchAll(source, extens, args, deadline, (wanted, until) => this.sources.get(source).matchAll(wanted, args, until));
+  }
+
+  /** The call's args with the profile's number matching (unchanged for exact matching). */
+  private withMatching(profile: ResolvedProfile, args: CallArgs): CallArgs | Promise<CallArgs> {
+    const options = profile.services.reverse?.options ?? {};
+    const use = (country: string | null) => {
+      const number_matching = numberMatchingOf(options, country);
+      return number_matching ? { ...args, number_matching } : args;
+    };
+    const needsCountry = options.number_matching === 'e164' && typeof options.default_region !== 'string';
+    return needsCountry ? this.countries.get(profile.profile.tenant_uuid).then(use) : use(null);
   }
 
   private plan(profile: ResolvedProfile) {
@@ -57,13 +81,13 @@ export class ReverseService {
 export default class ReverseServicePlugin implements ServicePlugin {
   private unsubscribe: (() => void) | null = null;
 
-  load({ sources, log, config, changes, services }: ServiceLoadArgs) {
+  load({ sources, log, config, changes, services, store }: ServiceLoadArgs) {
     const cache = new ReverseCache(config.reverse_cache, log);
     const metrics = services.metrics as DirdMetrics | undefined;
     // Stale and negative answers are answers from the cache too: hits.
     if (metrics) cache.onOutcome = (source, outcome) => (outcome === 'miss' ? metrics.cacheMiss(source, 'reverse') : metrics.cacheHit(source, 'reverse'));
     this.unsubscribe = changes.subscribe((kind, uuid) => kind === 'source' && cache.drop(uuid));
-    return new ReverseService(sources, log, cache);
+    return new ReverseService(sources, log, cache, (tenant) => store.tenants.country(tenant));
   }
 
   unload() {

@@ -1,7 +1,7 @@
 // The ldap back-end's filters (spec §4.3): RFC 4515 escaping and the shapes of each query's filter.
 import t from 'tap';
 import {
-  binaryListFilter, bytesToUuid, escapeValue, firstMatchFilter, listFilter, matchAllFilter, requestedAttributes, searchFilter,
+  binaryListFilter, bytesToUuid, escapeValue, firstMatchFilter, listFilter, matchAllFilter, numberFilter, requestedAttributes, searchFilter,
 } from '../../../plugins/backends/ldap/filter.js';
 
 const GUID_A = '00112233-4455-6677-8899-aabbccddeeff';
@@ -50,4 +50,14 @@ t.test('requested attributes: {identifiers} of the format columns plus the uniqu
   t.same(requestedAttributes({ name: '{givenName} {sn}', phone: '{telephoneNumber}', first: '{mail[0]}' }, 'entryUUID'),
     ['givenName', 'sn', 'telephoneNumber', 'entryUUID']);
   t.same(requestedAttributes({}, 'entryUUID'), [], 'no format columns: every attribute');
+});
+
+t.test('number matching: predicted forms and last digits, escaped', async (t) => {
+  const source = { customFilter: null, searched: ['cn'], matched: ['telephoneNumber'] };
+  const m = { mode: 'e164' as const, region: 'FR', suffix_digits: 9 };
+  t.equal(numberFilter(source, '(01) 23 45 67 89', m),
+    '(|(telephoneNumber=\\2801\\29 23 45 67 89)(telephoneNumber=+33123456789)(telephoneNumber=0033123456789)'
+    + '(telephoneNumber=0123456789)(telephoneNumber=123456789)(telephoneNumber=*123456789))');
+  t.equal(numberFilter(source, 'sip:*)(cn=*', m), '(telephoneNumber=sip:\\2a\\29\\28cn=\\2a)', 'not a number: the escaped value only');
+  t.equal(numberFilter(source, '1001', { mode: 'suffix', region: null, suffix_digits: 9 }), '(telephoneNumber=1001)');
 });

@@ -1,0 +1,32 @@
+// Versions of users' personal contacts, in memory shared with the personal back-end's workers, so a
+// worker can keep a user's contacts indexed and know, without a message to the host, when they changed.
+// Users are hashed onto a fixed number of Int32 slots (memory stays bounded whatever the number of
+// users); a write bumps its user's slot, so two users sharing a slot only cost each other a reload.
+// Writes made behind dird's back (another process on the same database) are not seen until the
+// worker drops the user (least recently used) or restarts.
+
+export const SLOTS = 4096;
+
+/** The slot of a user (FNV-1a of the uuid): the worker computes the same. */
+export function slotOf(user: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < user.length; i++) {
+    hash ^= user.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % SLOTS;
+}
+
+export class PersonalChanges {
+  private readonly shared = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
+
+  /** The shared memory: Int32 per slot. */
+  counter(): SharedArrayBuffer {
+    return this.shared.buffer as SharedArrayBuffer;
+  }
+
+  /** A user's contacts changed. */
+  bump(user: string): void {
+    Atomics.add(this.shared, slotOf(user), 1);
+  }
+}

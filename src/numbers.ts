@@ -1,0 +1,251 @@
+// Phone-number matching for reverse lookups (caller ID), shared by the host (profile options) and every
+// back-end that matches numbers. Three modes, chosen per profile and sent with each call in
+// `args.number_matching`:
+// - `exact` (default, upstream): the stored value equals the number. Back-ends keep their own path.
+// - `e164`: both numbers are parsed with libphonenumber-js (default region for national forms) and
+//   compared as E.164; when either does not parse, their last `suffix_digits` digits are compared.
+// - `suffix`: the last `suffix_digits` digits are compared (no parsing).
+// An exact match always counts. Values that are not phone-like (SIP URIs, names) and numbers with fewer
+// digits than `suffix_digits` that do not parse (internal extensions such as 1001) only match exactly.
+//
+// Metadata: `min`. Deriving the E.164 form needs only the country calling codes, international and
+// national prefixes and the possible lengths, which `min` carries; `max` adds per-type patterns
+// (mobile, fixed line…) used by isValid()/getType(), which matching does not call: a number is
+// accepted when it is *possible* (right length), so numbers in ranges newer than the metadata still
+// match, and `min` is half the size to load in every worker.
+import { getCountries, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import type { CallArgs } from './contracts.js';
+
+export const numberMatchingModes = ['exact', 'e164', 'suffix'] as const;
+export type NumberMatchingMode = (typeof numberMatchingModes)[number];
+export const DEFAULT_SUFFIX_DIGITS = 9;
+export const MIN_SUFFIX_DIGITS = 7;
+/** E.164 numbers have at most 15 digits. */
+export const MAX_SUFFIX_DIGITS = 15;
+
+/** What travels to back-ends in `args.number_matching` (absent: exact). */
+export interface NumberMatching {
+  mode: Exclude<NumberMatchingMode, 'exact'>;
+  /** ISO 3166 alpha-2 region for national forms (`0123456789` in FR); null: only international forms parse. */
+  region: string | null;
+  suffix_digits: number;
+}
+
+/** The regions (ISO 3166 alpha-2, upper case) the metadata knows, i.e. the valid `default_region`s. */
+export function supportedRegions(): string[] {
+  return getCountries();
+}
+
+/** The number matching of a call, or null for exact matching (absent or malformed options). */
+export function matchingOf(args: CallArgs | null | undefined): NumberMatching | null {
+  const m = args?.number_matching;
+  if (!m || (m.mode !== 'e164' && m.mode !== 'suffix')) return null;
+  const digits = Number.isInteger(m.suffix_digits) && m.suffix_digits >= MIN_SUFFIX_DIGITS && m.suffix_digits <= MAX_SUFFIX_DIGITS
+    ? m.suffix_digits : DEFAULT_SUFFIX_DIGITS;
+  const region = typeof m.region === 'string' && /^[A-Z]{2}$/.test(m.region) ? m.region : null;
+  return { mode: m.mode, region, suffix_digits: digits };
+}
+
+/** Digits, spaces and the usual punctuation, an optional leading `+`, at most 40 characters. */
+const PHONE_LIKE = /^\+?[0-9 \u00a0()./-]{1,40}$/;
+
+/** The digits of a phone-like value; null for anything else (SIP URIs, names, letters). */
+export function phoneDigits(value: string): string | null {
+  if (!PHONE_LIKE.test(value)) return null;
+  const digits = value.replace(/\D/g, '');
+  return digits === '' ? null : digits;
+}
+
+/** The E.164 form of a phone-like value, or null when it does not parse to a possible number. */
+export function toE164(value: string, region: string | null): string | null {
+  if (phoneDigits(value) === null) return null;
+  try {
+    const parsed = parsePhoneNumberFromString(value, region ? { defaultCountry: region as CountryCode } : undefined);
+    return parsed && parsed.isPossible() ? parsed.number : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What a value is matched by besides its exact self; nulls when it cannot be matched another way. */
+export interface MatchKeys {
+  e164: string | null;
+  suffix: string | null;
+}
+const NO_KEYS: MatchKeys = { e164: null, suffix: null };
+
+export function suffixOf(value: string, digits: number): string | null {
+  const all = phoneDigits(value);
+  return all !== null && all.length >= digits ? all.slice(-digits) : null;
+}
+
+/**
+ * Incoming numbers repeat (the same callers call again): parse results are kept per matching, at most
+ * KEYS_CACHE_SIZE each, oldest first out (no reordering on a hit: the hit path stays two map reads).
+ */
+const KEYS_CACHE_SIZE = 20_000;
+const MAX_KEY_CACHES = 16;
+const keysCaches = new Map<string, Map<string, MatchKeys>>();
+
+/** The keys of an incoming number (cached: parsing costs 10–40 µs). */
+export function matchKeys(exten: string, m: NumberMatching): MatchKeys {
+  const matchingKey = m.mode === 'suffix' ? `s${m.suffix_digits}` : `e${m.suffix_digits}${m.region ?? ''}`;
+  let cache = keysCaches.get(matchingKey);
+  if (!cache) remember(keysCaches, matchingKey, (cache = new Map()), MAX_KEY_CACHES);
+  const cached = cache.get(exten);
+  if (cached) return cached;
+  const keys = computeKeys(exten, m);
+  cache.set(exten, keys);
+  if (cache.size > KEYS_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return keys;
+}
+
+function computeKeys(value: string, m: NumberMatching): MatchKeys {
+  const suffix = suffixOf(value, m.suffix_digits);
+  if (m.mode === 'suffix') return suffix === null ? NO_KEYS : { e164: null, suffix };
+  const e164 = toE164(value, m.region);
+  return e164 === null && suffix === null ? NO_KEYS : { e164, suffix };
+}
+
+/**
+ * Whether a stored value matches an incoming number, for back-ends that filter a few fetched entries
+ * (google, office365, conference, csv_ws, wazo, ldap). Null `m`: exact.
+ */
+export function sameNumber(exten: string, stored: string, m: NumberMatching | null): boolean {
+  if (stored === exten) return true;
+  if (m === null) return false;
+  const wanted = matchKeys(exten, m);
+  if (wanted.e164 === null && wanted.suffix === null) return false;
+  const own = matchKeys(stored, m);
+  if (wanted.e164 !== null && own.e164 !== null) return wanted.e164 === own.e164;
+  return wanted.suffix !== null && wanted.suffix === own.suffix;
+}
+
+/**
+ * The forms a stored value equal to `exten` can be expected to take, punctuation removed, for back-ends
+ * that ask a server for equal values (ldap): the E.164 form, `00` + country code, and when the number
+ * is of the default region its national forms and the region's international dialling form. Empty
+ * when `exten` does not parse (or in suffix mode).
+ */
+export function dialledForms(exten: string, m: NumberMatching): string[] {
+  if (m.mode !== 'e164' || phoneDigits(exten) === null) return [];
+  let parsed;
+  try {
+    parsed = parsePhoneNumberFromString(exten, m.region ? { defaultCountry: m.region as CountryCode } : undefined);
+  } catch {
+    return [];
+  }
+  if (!parsed || !parsed.isPossible()) return [];
+  const forms = [parsed.number, `00${parsed.countryCallingCode}${parsed.nationalNumber}`];
+  if (m.region) {
+    const digits = (text: string) => text.replace(/\D/g, '');
+    forms.push(digits(parsed.format('IDD', { fromCountry: m.region as CountryCode }) ?? ''));
+    if (parsed.country === m.region) forms.push(digits(parsed.formatNational()), parsed.nationalNumber);
+  }
+  return [...new Set(forms.filter((form) => form !== '' && form !== '+'))];
+}
+
+/** Region maps kept per index (one per region × suffix length asked for). */
+const MAX_REGION_MAPS = 4;
+const MAX_SUFFIX_MAPS = 4;
+/** Values parsed between two yields to the event loop while an E.164 map is built (heartbeats go on). */
+const PARSE_CHUNK = 2_000;
+
+interface RegionMaps<T> {
+  byE164: Map<string, T>;
+  /** Last digits of the stored values that did not parse in this region. */
+  unparsedBySuffix: Map<string, T>;
+}
+
+/**
+ * Constant-time matching of stored values of one data version, for back-ends holding their entries
+ * (csv, personal, phonebook): `entries` lists (stored value, entry) in priority order, the first entry
+ * for a key wins. Maps are built on first use per region and suffix length; build a new index when the
+ * data changes. Exact matching stays with the back-end's own map.
+ */
+export class NumberIndex<T> {
+  private readonly regions = new Map<string | number, RegionMaps<T> | Promise<RegionMaps<T>>>();
+  private readonly suffixes = new Map<number, Map<string, T>>();
+  /** Per region, the E.164 form (or null) of every stored value, from the last complete build. */
+  private readonly parsed: Map<string, Map<string, string | null>>;
+
+  /**
+   * `previous`: the index of the data version before, whose parse results are reused, so a version
+   * that changed a few values only parses those (a phonebook write does not cost a full parse).
+   */
+  constructor(private readonly entries: () => Iterable<readonly [string, T]>, previous?: NumberIndex<T>) {
+    this.parsed = new Map(previous?.parsed);
+  }
+
+  /** The entry matching `exten` other than exactly; a promise only while a map is being built. */
+  find(exten: string, m: NumberMatching): T | undefined | Promise<T | undefined> {
+    const keys = matchKeys(exten, m);
+    if (keys.e164 === null && keys.suffix === null) return undefined;
+    if (m.mode === 'suffix' || keys.e164 === null) return keys.suffix === null ? undefined : this.bySuffix(m.suffix_digits).get(keys.suffix);
+    const maps = this.regionMaps(m);
+    if (maps instanceof Promise) return maps.then((ready) => inRegion(ready, keys));
+    return inRegion(maps, keys);
+  }
+
+  private bySuffix(digits: number): Map<string, T> {
+    let map = this.suffixes.get(digits);
+    if (map) return map;
+    map = new Map();
+    for (const [value, entry] of this.entries()) {
+      const suffix = suffixOf(value, digits);
+      if (suffix !== null && !map.has(suffix)) map.set(suffix, entry);
+    }
+    remember(this.suffixes, digits, map, MAX_SUFFIX_MAPS);
+    return map;
+  }
+
+  private regionMaps(m: NumberMatching): RegionMaps<T> | Promise<RegionMaps<T>> {
+    const key = m.region === null ? m.suffix_digits : `${m.region}${m.suffix_digits}`;
+    const known = this.regions.get(key);
+    if (known) return known;
+    const building = this.build(m).then((maps) => {
+      if (this.regions.get(key) === building) this.regions.set(key, maps);
+      return maps;
+    });
+    remember(this.regions, key, building, MAX_REGION_MAPS);
+    return building;
+  }
+
+  private async build(m: NumberMatching): Promise<RegionMaps<T>> {
+    const byE164 = new Map<string, T>();
+    const unparsedBySuffix = new Map<string, T>();
+    const region = m.region ?? '';
+    const known = this.parsed.get(region);
+    const parsedNow = new Map<string, string | null>();
+    let parsed = 0;
+    for (const [value, entry] of this.entries()) {
+      const digits = phoneDigits(value);
+      if (digits === null) continue;
+      let e164 = known && known.has(value) ? known.get(value)! : parsedNow.get(value);
+      if (e164 === undefined) {
+        if (++parsed % PARSE_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
+        e164 = toE164(value, m.region);
+      }
+      parsedNow.set(value, e164);
+      if (e164 !== null) {
+        if (!byE164.has(e164)) byE164.set(e164, entry);
+      } else if (digits.length >= m.suffix_digits) {
+        const suffix = digits.slice(-m.suffix_digits);
+        if (!unparsedBySuffix.has(suffix)) unparsedBySuffix.set(suffix, entry);
+      }
+    }
+    remember(this.parsed, region, parsedNow, MAX_REGION_MAPS);
+    return { byE164, unparsedBySuffix };
+  }
+}
+
+function inRegion<T>(maps: RegionMaps<T>, keys: MatchKeys): T | undefined {
+  const found = maps.byE164.get(keys.e164!);
+  if (found !== undefined || keys.suffix === null) return found;
+  return maps.unparsedBySuffix.get(keys.suffix);
+}
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value!);
+}
