@@ -31,6 +31,10 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   tenants: {
     ensure(uuid: string): Promise<void>;
+    /** Stores the tenant's country (bus `localization_edited`), creating the tenant row when missing. */
+    setCountry(uuid: string, country: string | null): Promise<void>;
+    /** The tenant's country, or null (unknown tenant or none set). */
+    country(uuid: string): Promise<string | null>;
   };
   displays: {
     list(tenants: string[], params: ListParams): Promise<ListResult<Display>>;
