@@ -25,6 +25,8 @@ export interface TestBroker {
   capture(names: string[]): Promise<{ messages: Captured[]; next(count?: number): Promise<Captured[]> }>;
   /** Consumers on dird's queue, per the broker. */
   consumers(): Promise<number>;
+  /** Deletes dird's queue under it (as an operator could). */
+  deleteQueue(): Promise<void>;
 }
 
 /** Polls `check` every 50 ms until it returns a truthy value, at most `limitMs`; returns the last value. */
@@ -96,6 +98,9 @@ export async function useTestBroker(t: Test): Promise<TestBroker> {
     },
     async consumers() {
       return (await channel.checkQueue(queue)).consumerCount;
+    },
+    async deleteQueue() {
+      await channel.deleteQueue(queue);
     },
   };
 }

@@ -13,6 +13,8 @@ export interface BusDird {
   as(person: Person | 'admin', tenant?: string): Client;
   /** The bus service's log entries at warn level or above, as parsed JSON. */
   warnings(): Array<Record<string, any>>;
+  /** Every log line written so far, as text. */
+  logText(): string;
   status(): Promise<string>;
 }
 
@@ -37,6 +39,7 @@ export async function startBusDird(t: Test, options: { dbUri?: string; bus: Reco
   return {
     dird,
     as: (person, tenant) => client(dird, person === 'admin' ? dird.tokens.admin : people[person].token, tenant),
+    logText: () => lines.map((line) => JSON.stringify(line)).join('\n'),
     warnings: () => lines.filter((line) => line.level >= 40 && line.service === 'bus'),
     status: async () => (await admin.get('/0.1/status')).body.bus_consumer.status,
   };
