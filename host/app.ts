@@ -56,6 +56,7 @@ export async function createDird(config: Record<string, any>, log: Logger): Prom
 
   const services: ServiceMap = { auth, sources, metrics };
   const unloads: Array<() => unknown> = [];
+  const starts: Array<{ name: string; start: () => unknown }> = [];
   for (const entry of plugins.services.values()) {
     const plugin = await instantiate<ServicePlugin>(entry, log);
     if (!plugin) continue;
@@ -66,6 +67,7 @@ export async function createDird(config: Record<string, any>, log: Logger): Prom
         log: log.child({ service: entry.name }),
       });
       unloads.push(() => plugin.unload?.());
+      if (plugin.start) starts.push({ name: entry.name, start: () => plugin.start!() });
     } catch (error) {
       log.error({ service: entry.name, err: error }, 'service failed to load; skipped');
     }
@@ -81,6 +83,9 @@ export async function createDird(config: Record<string, any>, log: Logger): Prom
     }
   }
   await app.ready();
+  for (const { name, start } of starts) {
+    await Promise.resolve().then(start).catch((error) => log.error({ service: name, err: error }, 'service failed to start'));
+  }
 
   return {
     app, store, services, sources, backends, auth,

@@ -215,6 +215,8 @@ export interface ServiceLoadArgs {
 }
 export interface ServicePlugin {
   load(args: ServiceLoadArgs): unknown;
+  /** Called once every service and view is loaded (e.g. to start consuming events that use other services). */
+  start?(): MaybeAsync<void>;
   unload?(): MaybeAsync<void>;
 }
 export interface ViewLoadArgs {

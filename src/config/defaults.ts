@@ -47,6 +47,11 @@ export const defaults = {
     port: 5672,
     exchange_name: 'wazo-headers',
     exchange_type: 'headers',
+    /** dird's durable queue on that exchange, shared by every dird instance (each event is handled once). */
+    queue_name: 'dird',
+    /** Reconnection backoff: first delay and cap, in seconds. */
+    reconnect_initial: 0.5,
+    reconnect_max: 30,
   },
   consul: { scheme: 'http', port: 8500, host: 'localhost', token: null },
   service_discovery: {

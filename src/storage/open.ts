@@ -16,7 +16,7 @@ import { profileRepository } from './profiles.js';
 import type { Database } from './schema.js';
 import { sourceRepository } from './sources.js';
 import type { Store } from './store.js';
-import { ensureTenant, tenantCountry } from './tenants.js';
+import { ensureTenant, setTenantCountry, tenantCountry } from './tenants.js';
 
 const POOL_SIZE = 10;
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -67,7 +67,11 @@ export class SqlStore implements Store {
 
   constructor(readonly db: Kysely<Database>, readonly dialect: SqlDialect, private readonly log?: Logger) {
     const ctx: Ctx = { db, dialect };
-    this.tenants = { ensure: (uuid) => ensureTenant(ctx, uuid), country: (uuid) => tenantCountry(ctx, uuid) };
+    this.tenants = {
+      ensure: (uuid) => ensureTenant(ctx, uuid),
+      setCountry: (uuid, country) => setTenantCountry(ctx, uuid, country),
+      country: (uuid) => tenantCountry(ctx, uuid),
+    };
     this.displays = displayRepository(ctx);
     this.profiles = profileRepository(ctx);
     this.sources = sourceRepository(ctx);

@@ -31,7 +31,9 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   tenants: {
     ensure(uuid: string): Promise<void>;
-    /** The tenant's country (ISO 3166 alpha-2, `dird_tenant.country`), null when unknown. */
+    /** Stores the tenant's country (bus `localization_edited`), creating the tenant row when missing. */
+    setCountry(uuid: string, country: string | null): Promise<void>;
+    /** The tenant's country, or null (unknown tenant or none set). */
     country(uuid: string): Promise<string | null>;
   };
   displays: {

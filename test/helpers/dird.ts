@@ -1,6 +1,6 @@
 // Starts a whole dird in the test process (real store, real sandboxes, real HTTP on 127.0.0.1).
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createDird, type Dird } from '../../host/app.js';
 import { defaults } from '../../src/config/defaults.js';
 import { packageRoot } from '../../src/config/load.js';
@@ -32,7 +32,7 @@ export interface TestDird {
   close(): Promise<void>;
 }
 
-export async function startDird(options: { dbUri?: string; config?: Record<string, any> } = {}): Promise<TestDird> {
+export async function startDird(options: { dbUri?: string; config?: Record<string, any>; log?: Logger } = {}): Promise<TestDird> {
   const config = deepMerge(defaults, {
     db_uri: options.dbUri ?? 'sqlite::memory:',
     auth: {
@@ -51,7 +51,7 @@ export async function startDird(options: { dbUri?: string; config?: Record<strin
     },
     plugin_paths: [fixturePlugins],
   }, options.config ?? {});
-  const log = pino({ level: process.env.DIRD_TEST_LOG ?? 'silent' });
+  const log = options.log ?? pino({ level: process.env.DIRD_TEST_LOG ?? 'silent' });
   const dird = await createDird(config, log);
   const address = await dird.app.listen({ host: '127.0.0.1', port: 0 });
   const port = Number(new URL(address).port);

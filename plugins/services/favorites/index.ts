@@ -1,11 +1,12 @@
 // The `favorites` service (spec §3.4): a user's favorite contacts, flagged in lookups and listed per
 // profile through each source's list(), concurrently and within a deadline.
 import type { Logger } from 'pino';
-import type { CallArgs, ServiceLoadArgs, ServicePlugin, SourceConfig, SourceRegistry, SourceResult } from '../../../src/contracts.js';
+import type { CallArgs, ServiceLoadArgs, ServiceMap, ServicePlugin, SourceConfig, SourceRegistry, SourceResult } from '../../../src/contracts.js';
 import type { FavoriteChecker } from '../../../src/display.js';
 import { LegacyError } from '../../../src/errors.js';
 import { DuplicateFavoriteError } from '../../../src/storage/favorites.js';
 import type { Store } from '../../../src/storage/store.js';
+import type { BusService } from '../bus/index.js';
 import type { ResolvedProfile } from '../profile/index.js';
 
 /** Contact ids by source name. */
@@ -17,6 +18,9 @@ export class FavoritesService {
     private readonly sources: SourceRegistry,
     private readonly waitMs: number,
     private readonly log: Logger,
+    /** Looked up at call time for the `bus` service (absent or disabled: nothing is published). */
+    private readonly services: ServiceMap = {},
+    private readonly xivoUuid: string | null = null,
   ) {}
 
   /**
@@ -37,12 +41,25 @@ export class FavoritesService {
       if (error instanceof DuplicateFavoriteError) throw new LegacyError(409, 'Adding this favorite would create a duplicate');
       throw error;
     }
+    this.announce('favorite_added', 'created', tenant, user, sourceName, contactId);
   }
 
   async remove(tenant: string, user: string, sourceName: string, contactId: string): Promise<void> {
     const sources = await this.sourcesNamed(tenant, sourceName);
     const removed = await this.store.favorites.remove(user, sources.map((source) => source.uuid), contactId);
     if (removed === 0) throw new LegacyError(404, `No such favorite: ('${sourceName}', '${contactId}')`);
+    this.announce('favorite_deleted', 'deleted', tenant, user, sourceName, contactId);
+  }
+
+  /** favorite_added / favorite_deleted on the bus (spec §7), best-effort: the API answer never depends on it. */
+  private announce(name: string, action: string, tenant: string, user: string, source: string, contactId: string): void {
+    const bus = this.services.bus as BusService | undefined;
+    bus?.publish({
+      name,
+      routingKey: `directory.${user}.favorite.${action}`,
+      headers: { tenant_uuid: tenant, [`user_uuid:${user}`]: true },
+      data: { xivo_uuid: this.xivoUuid, user_uuid: user, source, source_entry_id: contactId },
+    });
   }
 
   /** The user's favorites on the profile's favorites sources, by source name. */
@@ -97,9 +114,9 @@ export class FavoritesService {
 }
 
 export default class FavoritesServicePlugin implements ServicePlugin {
-  load({ store, sources, config, log }: ServiceLoadArgs): FavoritesService {
+  load({ store, sources, config, log, services }: ServiceLoadArgs): FavoritesService {
     // wazo-dird waits for every source unless `lookup_timeout` is set; dird still bounds it by the sandbox call timeout.
     const seconds = Number(config.lookup_timeout) > 0 ? Number(config.lookup_timeout) : Number(config.sandbox?.call_timeout ?? 30);
-    return new FavoritesService(store, sources, seconds * 1000, log);
+    return new FavoritesService(store, sources, seconds * 1000, log, services, config.uuid ?? null);
   }
 }
