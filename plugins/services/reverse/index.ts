@@ -58,7 +58,7 @@ export default class ReverseServicePlugin implements ServicePlugin {
 
   load({ sources, log, config, changes }: ServiceLoadArgs) {
     const cache = new ReverseCache(config.reverse_cache, log);
-    this.unsubscribe = changes.subscribe((kind, uuid) => kind === 'source' && cache.drop(uuid));
+    this.unsubscribe = changes.subscribe((kind, uuid) => (kind === 'source' ? cache.drop(uuid) : kind === 'all' && cache.dropAll()));
     return new ReverseService(sources, log, cache);
   }
 
