@@ -23,7 +23,7 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
 /** Bounds both connecting and waiting for a free pooled connection. */
 const PG_CONNECT_TIMEOUT_MS = 15000;
 /** The advisory lock of Store.exclusive: ('dird' as an int4, 1). */
-const EXCLUSIVE_LOCK = [0x64697264, 1] as const;
+export const EXCLUSIVE_LOCK = [0x64697264, 1] as const;
 /** How long an instance waits for another one's migration or seeding before giving up. */
 const EXCLUSIVE_WAIT_MS = 5 * 60 * 1000;
 

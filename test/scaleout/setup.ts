@@ -35,9 +35,9 @@ const ATTEMPTS = 50;
  * Asks `read` until `seen` holds for its answer or the attempts run out; returns the last answer, so
  * the caller asserts on it (a visibility check, not a timing one).
  */
-export async function eventually<T>(read: () => Promise<T>, seen: (value: T) => boolean): Promise<T> {
+export async function eventually<T>(read: () => Promise<T>, seen: (value: T) => boolean, attempts = ATTEMPTS): Promise<T> {
   let value = await read();
-  for (let attempt = 1; attempt < ATTEMPTS && !seen(value); attempt++) {
+  for (let attempt = 1; attempt < attempts && !seen(value); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     value = await read();
   }
