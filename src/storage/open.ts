@@ -97,7 +97,7 @@ export class SqlStore implements Store {
         if ((err as { code?: string }).code !== '55P03') throw err;
         throw new Error(`another dird instance has been migrating or seeding this database for ${EXCLUSIVE_WAIT_MS / 1000} s; giving up`);
       } finally {
-        await sql`select set_config('lock_timeout', '0', false)`.execute(conn).catch(() => undefined);
+        await sql`reset lock_timeout`.execute(conn).catch(() => undefined);
       }
       try {
         return await fn();
