@@ -63,7 +63,8 @@ export class ChangeRelay {
   private client: pg.Client | null = null;
   private listening = false;
   private closed = false;
-  private connectedBefore = false;
+  /** Until the first attempt to listen ends, nothing can be cached from before it. */
+  private firstAttempt = true;
   private backoffMs: number;
   private retry: NodeJS.Timeout | null = null;
   private readonly ping: NodeJS.Timeout;
@@ -125,6 +126,8 @@ export class ChangeRelay {
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, null));
     client.on('notification', (message) => this.receive(message.payload));
+    const first = this.firstAttempt;
+    this.firstAttempt = false;
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
@@ -138,11 +141,10 @@ export class ChangeRelay {
     }
     this.listening = true;
     this.backoffMs = this.settings.initialBackoffMs;
-    if (this.connectedBefore) {
-      this.log.info('change relay listening again; every cache invalidated');
+    if (!first) {
+      this.log.info('change relay listening (again); every cache invalidated');
       this.hub.deliver('all', '*', null);
     }
-    this.connectedBefore = true;
   }
 
   /** Both 'error' and 'end' may fire for one loss: only the first counts. */

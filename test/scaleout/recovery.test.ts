@@ -74,6 +74,26 @@ t.test('notifications missed while down are made up for by invalidating everythi
   t.same(seen.slice(1), [['all', '*', null]], 'then invalidates everything instead of the change it missed');
 });
 
+t.test('a relay that could not listen at start invalidates everything once it can', async (t) => {
+  const admin = new pg.Client({ connectionString: postgresAdminUri });
+  await admin.connect();
+  t.teardown(() => admin.end());
+  const name = `dird_test_late_${process.pid}_${Date.now()}`;
+  const uri = Object.assign(new URL(postgresAdminUri), { pathname: `/${name}` }).toString();
+  const { relay, seen } = relayOn(uri, async () => undefined, { initialBackoffMs: 200, maxBackoffMs: 200 });
+  t.teardown(() => relay.close());
+  await relay.start();
+  t.equal(relay.status(), 'fail', 'its database does not exist yet');
+  await admin.query(`CREATE DATABASE ${name}`);
+  t.teardown(async () => {
+    await relay.close();
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  });
+  t.equal(await eventually(async () => relay.status(), (s) => s === 'ok'), 'ok', 'it listens once the database is there');
+  t.same(seen, [['all', '*', null]], 'and drops whatever was cached meanwhile');
+});
+
 t.test('an instance skips its own notifications; detail is carried', async (t) => {
   const uri = await useDatabase(t, postgresDatabase(postgresAdminUri));
   const pool = new pg.Pool({ connectionString: uri, max: 2 });
