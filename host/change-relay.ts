@@ -157,7 +157,8 @@ export class ChangeRelay {
     if (this.closed) return;
     const fields = { reason: err?.message ?? 'connection closed', retry_ms: this.backoffMs };
     if (wasListening) this.log.warn(fields, 'change relay connection lost; other instances\' changes are not seen until it is back');
-    else this.log.debug(fields, 'change relay cannot connect yet');
+    else if (this.backoffMs === this.settings.initialBackoffMs) this.log.warn(fields, 'change relay cannot listen; retrying');
+    else this.log.debug(fields, 'change relay cannot listen yet');
     this.retry = setTimeout(() => void this.connect(), this.backoffMs);
     this.backoffMs = Math.min(this.backoffMs * 2, this.settings.maxBackoffMs);
   }
