@@ -2,6 +2,7 @@
 import swagger from '@fastify/swagger';
 import { pathToFileURL } from 'node:url';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { BackendCatalog, ServiceMap, ServicePlugin, ViewPlugin } from '../src/contracts.js';
 import { packageRoot } from '../src/config/load.js';
@@ -9,6 +10,7 @@ import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
 import { authPlugin } from './auth/plugin.js';
 import { createAuthProvider, type AuthProvider } from './auth/provider.js';
+import { ChangeRelay } from './change-relay.js';
 import { createChangeFeed } from './changes.js';
 import { serveCors } from './http/cors.js';
 import { errorHandler } from './http/error-handler.js';
@@ -24,6 +26,8 @@ export interface Dird {
   sources: SandboxRegistry;
   backends: BackendCatalog;
   auth: AuthProvider;
+  /** Relays changes to the other instances on the same PostgreSQL database; null on SQLite. */
+  relay: ChangeRelay | null;
   close(): Promise<void>;
 }
 
@@ -83,13 +87,21 @@ export async function createDird(config: Record<string, any>, log: Logger): Prom
     }
   }
   await app.ready();
+  // SQLite is one process's database: nothing to relay.
+  const relay = store.dialect === 'postgres'
+    ? new ChangeRelay(config.db_uri, changes, (channel, payload) => sql`select pg_notify(${channel}, ${payload})`.execute(store.db),
+      log.child({ component: 'change-relay' }))
+    : null;
+  services.change_relay = relay;
+  await relay?.start();
   for (const { name, start } of starts) {
     await Promise.resolve().then(start).catch((error) => log.error({ service: name, err: error }, 'service failed to start'));
   }
 
   return {
-    app, store, services, sources, backends, auth,
+    app, store, services, sources, backends, auth, relay,
     async close() {
+      await relay?.close();
       await app.close();
       for (const unload of unloads.reverse()) await Promise.resolve(unload()).catch(() => {});
       await sources.close();

@@ -18,6 +18,11 @@ const columns = [
 export async function seedSample(dird: Dird, config: Record<string, any>, log: Logger): Promise<void> {
   const tenant: string | null = config.bootstrap.tenant_uuid;
   if (!tenant) return log.warn('bootstrap.sample needs bootstrap.tenant_uuid; nothing seeded');
+  // Instances starting at once on one PostgreSQL database: one seeds, the others then find the profile.
+  await dird.store.exclusive(() => seed(dird, config, tenant, log));
+}
+
+async function seed(dird: Dird, config: Record<string, any>, tenant: string, log: Logger): Promise<void> {
   const { store } = dird;
   if ((await store.profiles.findByName(tenant, 'default')) !== null) return;
   const display = await store.displays.create(tenant, { name: 'default', columns });

@@ -194,11 +194,19 @@ export interface BackendCatalog {
   get(name: string): BackendInfo | undefined;
 }
 
-/** Changes to stored resources, so caches (profiles, sources) drop stale entries. */
-export type ChangeKind = 'source' | 'display' | 'profile';
+/**
+ * Changes to stored resources, so caches (profiles, sources, phonebook indexes) drop stale entries.
+ * `phonebook`: contacts of the phonebook `uuid` changed; `detail` lists their ids (null: any of them).
+ * `all`: anything may have changed (uuid '*'), e.g. after the relay between instances missed messages.
+ * On PostgreSQL a publish reaches every dird instance on the database (host/change-relay.ts).
+ */
+/** `personal`: a user's personal contacts (uuid = the user). */
+export type ChangeKind = 'source' | 'display' | 'profile' | 'phonebook' | 'personal' | 'all';
+export type ChangeListener = (kind: ChangeKind, uuid: string, detail: string[] | null) => void;
 export interface ChangeFeed {
-  publish(kind: ChangeKind, uuid: string): void;
-  subscribe(listener: (kind: ChangeKind, uuid: string) => void): () => void;
+  /** Call after the write is committed: other instances re-read the database when told. */
+  publish(kind: ChangeKind, uuid: string, detail?: string[] | null): void;
+  subscribe(listener: ChangeListener): () => void;
 }
 
 export interface ServiceLoadArgs {

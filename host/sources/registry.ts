@@ -12,6 +12,8 @@ import { sandboxSettings } from './settings.js';
 export class SandboxRegistry implements SourceRegistry {
   private readonly sources = new Map<string, SandboxedSource>();
   private readonly publicConfig: Record<string, unknown>;
+  /** Configs are shared read-only objects (the profile cache's): each is serialised once. */
+  private readonly fingerprints = new WeakMap<SourceConfig, string>();
 
   constructor(
     private readonly backends: Map<string, PluginEntry>,
@@ -24,12 +26,19 @@ export class SandboxRegistry implements SourceRegistry {
     this.publicConfig = redact(config);
     changes.subscribe((kind, uuid) => {
       if (kind === 'source') void this.invalidate(uuid);
+      if (kind === 'all') void this.close();
     });
   }
 
   get(config: SourceConfig): SourceHandle {
     const running = this.sources.get(config.uuid);
-    if (running) return running;
+    if (running) {
+      if (running.config === config || this.fingerprint(running.config) === this.fingerprint(config)) return running;
+      // A request that read the source before a change landed can restart its old sandbox after the
+      // change dropped it; the next request, with the current config, replaces it.
+      this.sources.delete(config.uuid);
+      void running.close();
+    }
     const entry = this.backends.get(config.backend);
     if (!entry) return new MissingBackend(config);
     const source = new SandboxedSource(
@@ -44,6 +53,12 @@ export class SandboxRegistry implements SourceRegistry {
     );
     this.sources.set(config.uuid, source);
     return source;
+  }
+
+  private fingerprint(config: SourceConfig): string {
+    let fingerprint = this.fingerprints.get(config);
+    if (fingerprint === undefined) this.fingerprints.set(config, (fingerprint = canonicalJson(config)));
+    return fingerprint;
   }
 
   async invalidate(uuid: string): Promise<void> {
@@ -61,6 +76,13 @@ export class SandboxRegistry implements SourceRegistry {
     this.sources.clear();
     await Promise.all(all.map((source) => source.close()));
   }
+}
+
+/** JSON with object keys sorted: equal configs read twice from the database give equal strings. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
+    : v));
 }
 
 /** A source whose back-end is not installed or not enabled: it answers nothing. */

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Dialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { SQLITE_CASEFOLD, type Ctx, type SqlDialect } from './dialect.js';
@@ -22,6 +22,10 @@ const POOL_SIZE = 10;
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 /** Bounds both connecting and waiting for a free pooled connection. */
 const PG_CONNECT_TIMEOUT_MS = 15000;
+/** The advisory lock of Store.exclusive: ('dird' as an int4, 1). */
+export const EXCLUSIVE_LOCK = [0x64697264, 1] as const;
+/** How long an instance waits for another one's migration or seeding before giving up. */
+const EXCLUSIVE_WAIT_MS = 5 * 60 * 1000;
 
 export type DbTarget = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; uri: string };
 
@@ -81,7 +85,31 @@ export class SqlStore implements Store {
   }
 
   migrate(): Promise<void> {
-    return migrateToLatest(this.db, this.dialect, this.log);
+    // Kysely's migrator takes its own advisory lock around the migrations; this one also covers its
+    // bookkeeping tables' creation and anything a later start step (seeding) does under the same lock.
+    return this.exclusive(() => migrateToLatest(this.db, this.dialect, this.log));
+  }
+
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.dialect !== 'postgres') return fn();
+    const [classId, objectId] = EXCLUSIVE_LOCK;
+    return this.db.connection().execute(async (conn) => {
+      await sql`select set_config('lock_timeout', ${`${EXCLUSIVE_WAIT_MS}ms`}, false)`.execute(conn);
+      try {
+        await sql`select pg_advisory_lock(${classId}, ${objectId})`.execute(conn);
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55P03') throw err;
+        throw new Error(`another dird instance has been migrating or seeding this database for ${EXCLUSIVE_WAIT_MS / 1000} s; giving up`);
+      } finally {
+        await sql`reset lock_timeout`.execute(conn).catch(() => undefined);
+      }
+      try {
+        return await fn();
+      } finally {
+        // A broken connection releases the lock with its session.
+        await sql`select pg_advisory_unlock(${classId}, ${objectId})`.execute(conn).catch(() => undefined);
+      }
+    });
   }
 
   close(): Promise<void> {

@@ -67,7 +67,12 @@ export interface Store {
   /** Favorites, keyed by their owner (see favorites.ts). */
   favorites: FavoriteStore;
   phonebooks: import('./phonebooks.js').PhonebookStore;
-  /** Runs pending migrations (safe to call on every start). */
+  /** Runs pending migrations (safe to call on every start, and from several instances at once). */
   migrate(): Promise<void>;
+  /**
+   * Runs `fn` while no other dird instance on this database runs one (a PostgreSQL advisory lock held
+   * by one pooled connection; `fn` uses the pool as usual). SQLite: runs it directly.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

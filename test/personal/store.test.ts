@@ -1,6 +1,7 @@
 // The personal and favorites store namespaces on both databases: upstream-compatible hashes and rows,
 // owner-keyed reads, and the capability the personal back-end gets (only its columns, only valid args).
 import t from 'tap';
+import { createChangeFeed } from '../../host/changes.js';
 import { PersonalService } from '../../plugins/services/personal/index.js';
 import type { SourceConfig } from '../../src/contracts.js';
 import { DuplicateFavoriteError } from '../../src/storage/favorites.js';
@@ -46,7 +47,7 @@ for (const database of databases) {
     });
 
     await t.test('the capability answers on its source columns and refuses odd arguments', async (t) => {
-      const service = new PersonalService(store);
+      const service = new PersonalService(store, createChangeFeed());
       await store.personal.create(tenant, BOB, { firstname: 'Bob', number: '42', secret: 'hidden' });
       const source = { uuid: 'u', tenant_uuid: tenant, name: 'p', backend: 'personal', searched_columns: ['firstname'], first_matched_columns: ['number'], format_columns: {} } as SourceConfig;
       const capability = service.capability(source) as Record<string, (...args: unknown[]) => Promise<any>>;

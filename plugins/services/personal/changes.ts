@@ -2,8 +2,8 @@
 // worker can keep a user's contacts indexed and know, without a message to the host, when they changed.
 // Users are hashed onto a fixed number of Int32 slots (memory stays bounded whatever the number of
 // users); a write bumps its user's slot, so two users sharing a slot only cost each other a reload.
-// Writes made behind dird's back (another process on the same database) are not seen until the
-// worker drops the user (least recently used) or restarts.
+// Writes through another dird instance on the same database arrive through the change feed (kind
+// `personal`); writes made behind dird's back are not seen until the worker drops the user or restarts.
 
 export const SLOTS = 4096;
 
@@ -28,5 +28,10 @@ export class PersonalChanges {
   /** A user's contacts changed. */
   bump(user: string): void {
     Atomics.add(this.shared, slotOf(user), 1);
+  }
+
+  /** Anyone's may have changed (changes from other instances were missed). */
+  bumpAll(): void {
+    for (let slot = 0; slot < SLOTS; slot++) Atomics.add(this.shared, slot, 1);
   }
 }

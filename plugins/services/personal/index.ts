@@ -5,7 +5,7 @@
 // over its message channel. Each call is one small indexed query keyed by the owner (user_uuid,
 // contact_uuid, or field value), PostgreSQL queries are async; the matching (accent folding) is done
 // in the worker, not on the host's event loop.
-import type { Capability, ServiceLoadArgs, ServicePlugin, SourceConfig, SourceResult } from '../../../src/contracts.js';
+import type { Capability, ChangeFeed, ServiceLoadArgs, ServicePlugin, SourceConfig, SourceResult } from '../../../src/contracts.js';
 import { makeResultBuilder } from '../../../src/result.js';
 import { DuplicateContactError, type PersonalContact } from '../../../src/storage/personal.js';
 import type { Store } from '../../../src/storage/store.js';
@@ -46,8 +46,19 @@ export interface ImportResult {
 export class PersonalService {
   /** Bumped by every write of a user's contacts; the personal back-end's workers read it. */
   readonly changes = new PersonalChanges();
+  private readonly unsubscribe: () => void;
 
-  constructor(private readonly store: Store) {}
+  /** `feed`: writes are published there, so every instance's workers hear of them (and this one's too). */
+  constructor(private readonly store: Store, private readonly feed: ChangeFeed) {
+    this.unsubscribe = feed.subscribe((kind, uuid) => {
+      if (kind === 'personal') this.changes.bump(uuid);
+      if (kind === 'all') this.changes.bumpAll();
+    });
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
 
   list(user: string): Promise<PersonalContact[]> {
     return this.store.personal.list(user);
@@ -58,7 +69,7 @@ export class PersonalService {
     try {
       return await write;
     } finally {
-      this.changes.bump(user);
+      this.feed.publish('personal', user);
     }
   }
 
@@ -185,9 +196,15 @@ const isStrings = (value: unknown): value is string[] =>
   Array.isArray(value) && value.length <= 10_000 && value.every((item) => typeof item === 'string');
 
 export default class PersonalServicePlugin implements ServicePlugin {
-  load({ store, grants }: ServiceLoadArgs): PersonalService {
-    const service = new PersonalService(store);
+  private service: PersonalService | null = null;
+
+  load({ store, grants, changes }: ServiceLoadArgs): PersonalService {
+    const service = (this.service = new PersonalService(store, changes));
     grants.grant('personal', ['personal'], (source) => service.capability(source));
     return service;
+  }
+
+  unload(): void {
+    this.service?.close();
   }
 }

@@ -1,6 +1,7 @@
 // Per phonebook: a version bumped by every write, and a bounded log of which contacts each write
 // touched, so a back-end holding version N fetches only the contacts changed since N.
-// In memory: a restarted host restarts its sandboxes too, and they load from scratch.
+// In memory: a restarted host restarts its sandboxes too, and they load from scratch. Versions are this
+// process's own: other instances learn of writes through the change feed and keep their own versions.
 // The version is also mirrored in a SharedArrayBuffer per phonebook, handed to back-ends once: they read
 // it on every call without a message to the host.
 
@@ -42,6 +43,11 @@ export class ChangeLog {
     Atomics.store(log.shared, 0, log.version);
     log.entries.push({ version: log.version, contacts: contacts && contacts.length <= ENTRY_CONTACTS ? contacts : null });
     if (log.entries.length > LOG_LENGTH) log.base = log.entries.shift()!.version;
+  }
+
+  /** Anything may have changed in every phonebook known here (changes from elsewhere were missed). */
+  recordEverywhere(): void {
+    for (const phonebook of this.logs.keys()) this.record(phonebook, null);
   }
 
   private logOf(phonebook: string): PhonebookLog {

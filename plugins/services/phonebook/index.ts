@@ -2,6 +2,8 @@
 // `phonebook` capability through which the sandboxed `phonebook` back-end reads a phonebook's contacts
 // without database credentials. Every write bumps the phonebook's version and logs which contacts it
 // touched (changes.ts); back-ends compare versions before each call and fetch only what changed.
+// Writes go through the change feed (kind `phonebook`), so writes made through other dird instances on
+// the same PostgreSQL database bump the version here too.
 import type { ChangeFeed, ListParams, ServiceLoadArgs, ServicePlugin, SourceConfig } from '../../../src/contracts.js';
 import { DirdError, LegacyError } from '../../../src/errors.js';
 import {
@@ -58,8 +60,23 @@ export class PhonebookService {
   private readonly log = new ChangeLog();
   private readonly phonebooks: PhonebookStore;
 
+  private readonly unsubscribe: () => void;
+
   constructor(store: Store, private readonly changes: ChangeFeed) {
     this.phonebooks = store.phonebooks;
+    this.unsubscribe = changes.subscribe((kind, uuid, detail) => {
+      if (kind === 'phonebook') this.log.record(uuid, detail);
+      if (kind === 'all') this.log.recordEverywhere();
+    });
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  /** Contacts of a phonebook were written (null: any of them): every instance's back-ends catch up. */
+  private touched(phonebook: string, contacts: string[] | null): void {
+    this.changes.publish('phonebook', phonebook, contacts);
   }
 
   list(tenants: string[], params: PhonebookListParams) {
@@ -89,7 +106,7 @@ export class PhonebookService {
     const phonebook = await this.get(tenants, key);
     const sources = await this.phonebooks.sourceUuids(phonebook.uuid);
     if (!(await this.phonebooks.delete(tenants, key))) throw noSuchPhonebook(tenants, key);
-    this.log.record(phonebook.uuid, null);
+    this.touched(phonebook.uuid, null);
     for (const uuid of sources) this.changes.publish('source', uuid);
   }
 
@@ -111,7 +128,7 @@ export class PhonebookService {
   async createContact(tenants: string[], key: PhonebookKey, body: unknown): Promise<Contact> {
     const phonebook = await this.get(tenants, key);
     const created = await duplicateAs('Duplicate contact', this.phonebooks.contacts.create(phonebook.uuid, parseContact(body)));
-    this.log.record(phonebook.uuid, [created.id]);
+    this.touched(phonebook.uuid, [created.id]);
     return created;
   }
 
@@ -120,14 +137,14 @@ export class PhonebookService {
     const fields = parseContact(body);
     const updated = await duplicateAs('Duplicate contact', this.phonebooks.contacts.update(phonebook.uuid, contact, fields));
     if (!updated) throw new LegacyError(404, `No such contact: ${contact}`);
-    this.log.record(phonebook.uuid, [contact]);
+    this.touched(phonebook.uuid, [contact]);
     return updated;
   }
 
   async deleteContact(tenants: string[], key: PhonebookKey, contact: string): Promise<void> {
     const phonebook = await this.get(tenants, key);
     if (!(await this.phonebooks.contacts.delete(phonebook.uuid, contact))) throw new LegacyError(404, `No such contact: ${contact}`);
-    this.log.record(phonebook.uuid, [contact]);
+    this.touched(phonebook.uuid, [contact]);
   }
 
   /** POST …/contacts/import: every row valid or nothing written; duplicates skipped (spec §5.5). */
@@ -135,7 +152,7 @@ export class PhonebookService {
     const phonebook = await this.get(tenants, key);
     const contacts = checkRows(readCsv(body, contentType));
     const created = await this.phonebooks.contacts.importMany(phonebook.uuid, contacts);
-    if (created.length) this.log.record(phonebook.uuid, created.map((c) => c.id));
+    if (created.length) this.touched(phonebook.uuid, created.map((c) => c.id));
     return { created, failed: [] as unknown[] };
   }
 
@@ -205,9 +222,15 @@ export class PhonebookService {
 }
 
 export default class PhonebookServicePlugin implements ServicePlugin {
+  private service: PhonebookService | null = null;
+
   load({ store, changes, grants }: ServiceLoadArgs): PhonebookService {
-    const service = new PhonebookService(store, changes);
+    const service = (this.service = new PhonebookService(store, changes));
     grants.grant('phonebook', ['phonebook'], (source) => service.capability(source));
     return service;
+  }
+
+  unload(): void {
+    this.service?.close();
   }
 }

@@ -44,8 +44,9 @@ export class ProfileService {
   private readonly unsubscribe: () => void;
 
   constructor(private readonly store: Store, private readonly changes: ChangeFeed) {
-    // Any change may alter a resolved profile (its display, its sources' configs): start over.
-    this.unsubscribe = changes.subscribe(() => this.cache.clear());
+    // Any change but phonebook contacts may alter a resolved profile (its display, its sources'
+    // configs): start over.
+    this.unsubscribe = changes.subscribe((kind) => kind !== 'phonebook' && kind !== 'personal' && this.cache.clear());
   }
 
   list(tenants: string[], params: ListParams): Promise<ListResult<Profile>> {

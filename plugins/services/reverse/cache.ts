@@ -128,6 +128,11 @@ export class ReverseCache {
     this.bySource.delete(uuid);
   }
 
+  /** Forgets every source's entries (anything may have changed). */
+  dropAll(): void {
+    this.bySource.clear();
+  }
+
   /** How many entries a source holds (0 when not cached). */
   size(uuid: string): number {
     return this.bySource.get(uuid)?.size ?? 0;

@@ -86,7 +86,7 @@ export default class ReverseServicePlugin implements ServicePlugin {
     const metrics = services.metrics as DirdMetrics | undefined;
     // Stale and negative answers are answers from the cache too: hits.
     if (metrics) cache.onOutcome = (source, outcome) => (outcome === 'miss' ? metrics.cacheMiss(source, 'reverse') : metrics.cacheHit(source, 'reverse'));
-    this.unsubscribe = changes.subscribe((kind, uuid) => kind === 'source' && cache.drop(uuid));
+    this.unsubscribe = changes.subscribe((kind, uuid) => (kind === 'source' ? cache.drop(uuid) : kind === 'all' && cache.dropAll()));
     return new ReverseService(sources, log, cache, (tenant) => store.tenants.country(tenant));
   }
 

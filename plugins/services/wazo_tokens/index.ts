@@ -74,9 +74,13 @@ export class TokenService {
     this.renewers.delete(uuid);
   }
 
-  close(): void {
+  forgetAll(): void {
     for (const { renewer } of this.renewers.values()) renewer.close();
     this.renewers.clear();
+  }
+
+  close(): void {
+    this.forgetAll();
   }
 }
 
@@ -87,7 +91,7 @@ export default class WazoTokensPlugin implements ServicePlugin {
   load({ config, grants, changes, log }: ServiceLoadArgs): TokenService {
     const expiration = Number(config.services?.wazo_tokens?.token_expiration ?? 21_600);
     const service = (this.service = new TokenService(expiration, log));
-    this.unsubscribe = changes.subscribe((kind, uuid) => kind === 'source' && service.forget(uuid));
+    this.unsubscribe = changes.subscribe((kind, uuid) => (kind === 'source' ? service.forget(uuid) : kind === 'all' && service.forgetAll()));
     grants.grant('tokens', TOKEN_BACKENDS, (source) => ({
       service: () => service.serviceToken(source),
       external: (kind: string, userUuid: string | null, token: string | null) => service.externalToken(source, kind, userUuid, token),

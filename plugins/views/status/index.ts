@@ -1,4 +1,5 @@
-// GET /0.1/status: wazo-dird's three statuses, plus the state of every running source sandbox.
+// GET /0.1/status: wazo-dird's three statuses, the change relay between instances, and the state of
+// every running source sandbox.
 import type { SourceRegistry, ViewLoadArgs, ViewPlugin } from '../../../src/contracts.js';
 import type { AuthProvider } from '../../../host/auth/provider.js';
 
@@ -13,6 +14,8 @@ export default class StatusView implements ViewPlugin {
       rest_api: { status: 'ok' },
       bus_consumer: { status: config.bus?.enabled ? (services.bus?.consuming?.() ? 'ok' : 'fail') : 'disabled' },
       master_tenant: auth.status().master_tenant,
+      // PostgreSQL: whether changes made through other instances on the database reach this one.
+      change_relay: { status: services.change_relay?.status() ?? 'disabled' },
       sources: sources.status(),
     }));
   }
