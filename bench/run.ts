@@ -97,7 +97,11 @@ async function setUpReverse(base: string, file: string) {
     name: 'bench', display: { uuid: display.uuid },
     services: { reverse: { sources: [{ uuid: csv.uuid }], options: { timeout: 1 } } },
   });
-  const check = await request(base, TOKEN, 'GET', `/0.1/directories/reverse/bench/${USER}?exten=${number(4242)}`);
+  // The first call starts the source's sandbox, which reads 100,000 rows: wait for it (bounded).
+  let check: any = null;
+  for (let attempt = 0; attempt < 30 && check?.display !== 'First4242 Last4242'; attempt++) {
+    check = await request(base, TOKEN, 'GET', `/0.1/directories/reverse/bench/${USER}?exten=${number(4242)}`);
+  }
   if (check.display !== 'First4242 Last4242') throw new Error(`reverse answered ${JSON.stringify(check)}`);
   return Array.from({ length: 1000 }, (_, i) => `/0.1/directories/reverse/bench/${USER}?exten=${number((i * 97) % CONTACTS)}`);
 }

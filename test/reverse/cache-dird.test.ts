@@ -64,3 +64,20 @@ t.test('cache outcomes are counted in /0.1/metrics', async (t) => {
   t.equal(await client.reverse('cache', '7002'), null, 'an unknown number goes to the source');
   t.equal(await count('dird_cache_misses_total'), misses + 1, 'one more miss');
 });
+
+t.test('a back-end with its own schema (csv) keeps and validates the source reverse_cache field', async (t) => {
+  const headers = { 'x-auth-token': dird.tokens.admin };
+  const file = join(work, 'cached.csv');
+  writeFileSync(file, 'id,name,number\n1,Dana,7100\n');
+  const body = { name: 'cached-csv', file, unique_column: 'id', first_matched_columns: ['number'], format_columns: { reverse: '{name}' } };
+  const bad = await dird.inject({ method: 'POST', url: '/0.1/backends/csv/sources', headers, payload: { ...body, reverse_cache: { ttl: -1 } } });
+  t.equal(bad.statusCode, 400, 'a negative ttl is refused');
+  const created = await dird.inject({ method: 'POST', url: '/0.1/backends/csv/sources', headers, payload: { ...body, reverse_cache: { ttl: 600 } } });
+  t.equal(created.statusCode, 200, created.body);
+  t.same(created.json().reverse_cache, { ttl: 600 }, 'kept on the source');
+  await client.profile('csvcache', [{ uuid: created.json().uuid }], { timeout: 10 });
+  t.equal(await client.reverse('csvcache', '7100'), 'Dana');
+  writeFileSync(file, 'id,name,number\n1,Eve,7100\n');
+  await sleep(400);
+  t.equal(await client.reverse('csvcache', '7100'), 'Dana', 'answered from the cache, not from the changed file');
+});
