@@ -49,8 +49,7 @@ export class DirdMetrics {
   readonly registry = new Registry();
   private readonly meters = new Map<string, SourceMeter>();
   private readonly sourceDuration: Histogram<string>;
-  private readonly cacheHits: Counter<string>;
-  private readonly cacheMisses: Counter<string>;
+  private readonly cacheTallies = new Map<string, { labels: { source: string; uuid: string; kind: string }; hits: number; misses: number }>();
   private readonly httpDuration: Histogram<string>;
 
   constructor() {
@@ -101,11 +100,21 @@ export class DirdMetrics {
       labelNames: [...sourceLabels, 'method'], registers,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     });
-    this.cacheHits = new Counter({
+    // A cached GraphQL reverse looks up every number in every cached source: plain tallies, read when scraped.
+    const cacheTallies = () => this.cacheTallies.values();
+    new Counter({
       name: 'dird_cache_hits_total', help: 'Answers served from the result cache', labelNames: ['source', 'uuid', 'kind'], registers,
+      collect() {
+        this.reset();
+        for (const tally of cacheTallies()) if (tally.hits > 0) this.inc(tally.labels, tally.hits);
+      },
     });
-    this.cacheMisses = new Counter({
+    new Counter({
       name: 'dird_cache_misses_total', help: 'Result-cache look-ups that went to the source', labelNames: ['source', 'uuid', 'kind'], registers,
+      collect() {
+        this.reset();
+        for (const tally of cacheTallies()) if (tally.misses > 0) this.inc(tally.labels, tally.misses);
+      },
     });
     this.httpDuration = new Histogram({
       name: 'dird_http_request_duration_seconds', help: 'HTTP request latency by route pattern',
@@ -128,10 +137,20 @@ export class DirdMetrics {
 
   /** For the result cache: `kind` says what was cached (e.g. 'reverse', 'lookup'). */
   cacheHit(source: Pick<SourceConfig, 'uuid' | 'name'>, kind: string): void {
-    this.cacheHits.inc({ source: source.name, uuid: source.uuid, kind });
+    this.cacheTally(source, kind).hits += 1;
   }
   cacheMiss(source: Pick<SourceConfig, 'uuid' | 'name'>, kind: string): void {
-    this.cacheMisses.inc({ source: source.name, uuid: source.uuid, kind });
+    this.cacheTally(source, kind).misses += 1;
+  }
+
+  private cacheTally({ uuid, name }: Pick<SourceConfig, 'uuid' | 'name'>, kind: string) {
+    const key = `${uuid}\n${name}\n${kind}`;
+    let tally = this.cacheTallies.get(key);
+    if (!tally) {
+      tally = { labels: { source: name, uuid, kind }, hits: 0, misses: 0 };
+      this.cacheTallies.set(key, tally);
+    }
+    return tally;
   }
 
   /** Times every request by its route pattern (never the raw URL: one series per route, not per value). */
