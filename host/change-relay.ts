@@ -22,7 +22,7 @@ import type { ChangeHub } from './changes.js';
 export const CHANNEL = 'dird_changes';
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_PAYLOAD = 7900;
-const KINDS = new Set<ChangeKind>(['source', 'display', 'profile', 'phonebook', 'personal', 'all']);
+const KINDS = new Set<ChangeKind>(['source', 'display', 'profile', 'phonebook', 'personal', 'tenant', 'all']);
 
 export interface RelaySettings {
   initialBackoffMs: number;

@@ -200,8 +200,8 @@ export interface BackendCatalog {
  * `all`: anything may have changed (uuid '*'), e.g. after the relay between instances missed messages.
  * On PostgreSQL a publish reaches every dird instance on the database (host/change-relay.ts).
  */
-/** `personal`: a user's personal contacts (uuid = the user). */
-export type ChangeKind = 'source' | 'display' | 'profile' | 'phonebook' | 'personal' | 'all';
+/** `personal`: a user's personal contacts (uuid = the user); `tenant`: a tenant's settings (its country). */
+export type ChangeKind = 'source' | 'display' | 'profile' | 'phonebook' | 'personal' | 'tenant' | 'all';
 export type ChangeListener = (kind: ChangeKind, uuid: string, detail: string[] | null) => void;
 export interface ChangeFeed {
   /** Call after the write is committed: other instances re-read the database when told. */

@@ -1,6 +1,9 @@
 // The events dird consumes, published on the real RabbitMQ as wazo-auth and wazo-confd publish them, and
 // their effects seen through the REST API; the favorite events dird publishes, caught on a queue of the
 // test's own. On SQLite and PostgreSQL.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { databases } from '../helpers/databases.js';
 import { tenants } from '../helpers/dird.js';
@@ -168,6 +171,22 @@ for (const database of databases) {
       t.equal(await eventually(() => store.tenants.country(tenants.sub)), 'FR');
       await broker.publish('localization_edited', { tenant_uuid: tenants.sub, country: 'CA' }, 'config.localization.edited');
       t.equal(await eventually(async () => (await store.tenants.country(tenants.sub)) === 'CA' && 'CA'), 'CA', 'edited again');
+    });
+
+    await t.test("localization_edited reaches e164 reverse lookups at once, as the tenant's default region", async (t) => {
+      const file = join(mkdtempSync(join(tmpdir(), 'dird-bus-country-')), 'numbers.csv');
+      writeFileSync(file, 'id,name,number\n1,Zoé,+33 1 23 45 67 89\n');
+      const source = (await admin.post('/0.1/backends/csv/sources', {
+        name: 'country-csv', file, unique_column: 'id', first_matched_columns: ['number'], format_columns: { reverse: '{name}' },
+      })).body;
+      // Ten last digits: 0123456789 does not end like +33123456789, so only a region can match them.
+      const options = { timeout: 5, number_matching: 'e164', suffix_digits: 10 };
+      t.equal((await admin.post('/0.1/profiles', { name: 'callerid', services: { reverse: { sources: [{ uuid: source.uuid }], options } } })).status, 201);
+      const reverse = async () => (await admin.get(`/0.1/directories/reverse/callerid/${people.alice.user}`, { exten: '0123456789' })).body.display;
+      t.equal(await reverse(), null, 'no country yet: a national number is not understood');
+      await broker.publish('localization_edited', { tenant_uuid: tenants.master, country: 'FR' }, 'config.localization.edited');
+      // Well within the minute a country is otherwise trusted for.
+      t.equal(await eventually(reverse, 3000), 'Zoé', 'read in France from the next lookup on');
     });
 
     await t.test('malformed events are logged and skipped; the consumer goes on', async (t) => {

@@ -1,6 +1,6 @@
 // What dird does with each event it consumes (spec §7): tenant provisioning, user cleanup, tenant country.
 import type { Logger } from 'pino';
-import type { ServiceMap } from '../../../src/contracts.js';
+import type { ChangeFeed, ServiceMap } from '../../../src/contracts.js';
 import type { Store } from '../../../src/storage/store.js';
 import type { EventHandler } from './consumer.js';
 import { provisionTenant } from './provision.js';
@@ -13,7 +13,7 @@ function uuidField(data: Record<string, unknown>, key: string, event: string): s
   return value.toLowerCase();
 }
 
-export function eventHandlers(services: ServiceMap, store: Store, log: Logger): Record<string, EventHandler> {
+export function eventHandlers(services: ServiceMap, store: Store, changes: ChangeFeed, log: Logger): Record<string, EventHandler> {
   return {
     auth_tenant_added: {
       routingKey: 'auth.tenants.*.created',
@@ -43,6 +43,8 @@ export function eventHandlers(services: ServiceMap, store: Store, log: Logger): 
           throw new Error('localization_edited: data.country is neither a country code nor null');
         }
         await store.tenants.setCountry(tenant, country === '' ? null : country);
+        // Reverse lookups of every instance read the new default region at once.
+        changes.publish('tenant', tenant);
         log.info({ tenant, country }, 'tenant country stored');
       },
     },

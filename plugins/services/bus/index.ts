@@ -66,7 +66,7 @@ export class BusService {
 export default class BusServicePlugin implements ServicePlugin {
   private service?: BusService;
 
-  load({ config, services, store, log }: ServiceLoadArgs): BusService {
+  load({ config, services, store, changes, log }: ServiceLoadArgs): BusService {
     const bus = config.bus ?? {};
     const exchange = String(bus.exchange_name ?? 'wazo-headers');
     if (!bus.enabled) {
@@ -75,7 +75,7 @@ export default class BusServicePlugin implements ServicePlugin {
     }
     const consumer = new EventConsumer(
       { exchange, exchangeType: String(bus.exchange_type ?? 'headers'), queue: String(bus.queue_name ?? 'dird') },
-      eventHandlers(services, store, log),
+      eventHandlers(services, store, changes, log),
       log,
     );
     const connection = new BusConnection({

@@ -46,7 +46,7 @@ export class ProfileService {
   constructor(private readonly store: Store, private readonly changes: ChangeFeed) {
     // Any change but phonebook contacts may alter a resolved profile (its display, its sources'
     // configs): start over.
-    this.unsubscribe = changes.subscribe((kind) => kind !== 'phonebook' && kind !== 'personal' && this.cache.clear());
+    this.unsubscribe = changes.subscribe((kind) => (kind === 'source' || kind === 'display' || kind === 'profile' || kind === 'all') && this.cache.clear());
   }
 
   list(tenants: string[], params: ListParams): Promise<ListResult<Profile>> {

@@ -25,6 +25,11 @@ export class ReverseService {
 
   private readonly countries: TenantCountries;
 
+  /** A tenant's country changed (null: anyone's may have): its next e164 lookup reads it again. */
+  forgetCountry(tenant: string | null): void {
+    this.countries.forget(tenant);
+  }
+
   reverse(profile: ResolvedProfile, exten: string, callArgs: CallArgs): Promise<SourceResult | null> {
     const args = this.withMatching(profile, callArgs);
     return args instanceof Promise ? args.then((ready) => this.reverseWith(profile, exten, ready)) : this.reverseWith(profile, exten, args);
@@ -86,8 +91,16 @@ export default class ReverseServicePlugin implements ServicePlugin {
     const metrics = services.metrics as DirdMetrics | undefined;
     // Stale and negative answers are answers from the cache too: hits.
     if (metrics) cache.onOutcome = (source, outcome) => (outcome === 'miss' ? metrics.cacheMiss(source, 'reverse') : metrics.cacheHit(source, 'reverse'));
-    this.unsubscribe = changes.subscribe((kind, uuid) => (kind === 'source' ? cache.drop(uuid) : kind === 'all' && cache.dropAll()));
-    return new ReverseService(sources, log, cache, (tenant) => store.tenants.country(tenant));
+    const service = new ReverseService(sources, log, cache, (tenant) => store.tenants.country(tenant));
+    this.unsubscribe = changes.subscribe((kind, uuid) => {
+      if (kind === 'source') cache.drop(uuid);
+      if (kind === 'tenant') service.forgetCountry(uuid);
+      if (kind === 'all') {
+        cache.dropAll();
+        service.forgetCountry(null);
+      }
+    });
+    return service;
   }
 
   unload() {

@@ -14,7 +14,7 @@ export function numberMatchingOf(options: Record<string, unknown>, tenantCountry
   return { mode, region: mode === 'e164' ? region : null, suffix_digits: digits };
 }
 
-/** How long a tenant's country is trusted: a change reaches lookups within this time. */
+/** How long a tenant's country is trusted when no change is heard of (a write behind dird's back). */
 const COUNTRY_TTL_MS = 60_000;
 const MAX_TENANTS = 10_000;
 
@@ -23,6 +23,12 @@ export class TenantCountries {
   private readonly known = new Map<string, { country: Promise<string | null>; at: number }>();
 
   constructor(private readonly countryOf: CountryOf, private readonly log: Logger, private readonly now = Date.now) {}
+
+  /** The tenant's country changed (null: any tenant's may have). */
+  forget(tenant: string | null): void {
+    if (tenant === null) this.known.clear();
+    else this.known.delete(tenant);
+  }
 
   get(tenant: string): Promise<string | null> {
     const hit = this.known.get(tenant);
