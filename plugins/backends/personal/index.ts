@@ -5,7 +5,7 @@
 // with the host (plugins/services/personal/changes.ts): an unchanged user costs no message.
 import type { AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields } from '../../../src/contracts.js';
 import { matchingOf, NumberIndex } from '../../../src/numbers.js';
-import { slotOf } from '../../services/personal/changes.js';
+import { slotOf } from '../../../src/user-slots.js';
 
 type Contact = Record<string, string | null>;
 interface PersonalCapability {

@@ -4,18 +4,7 @@
 // users); a write bumps its user's slot, so two users sharing a slot only cost each other a reload.
 // Writes through another dird instance on the same database arrive through the change feed (kind
 // `personal`); writes made behind dird's back are not seen until the worker drops the user or restarts.
-
-export const SLOTS = 4096;
-
-/** The slot of a user (FNV-1a of the uuid): the worker computes the same. */
-export function slotOf(user: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < user.length; i++) {
-    hash ^= user.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % SLOTS;
-}
+import { SLOTS, slotOf } from '../../../src/user-slots.js';
 
 export class PersonalChanges {
   private readonly shared = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
