@@ -71,8 +71,14 @@ export function toE164(value: string, region: string | null): string | null {
 export interface MatchKeys {
   e164: string | null;
   suffix: string | null;
+  /**
+   * Where an index of stored values looks the value up, in order: (table, key) pairs naming the tables
+   * of NumberIndex (`e164:<region>:<digits>`, `unparsed:<region>:<digits>`, `suffix:<digits>`). The
+   * same names key the tables a back-end publishes to the host (src/shared-answers.ts).
+   */
+  probes: ReadonlyArray<readonly [table: string, key: string]>;
 }
-const NO_KEYS: MatchKeys = { e164: null, suffix: null };
+const NO_KEYS: MatchKeys = { e164: null, suffix: null, probes: [] };
 
 export function suffixOf(value: string, digits: number): string | null {
   const all = phoneDigits(value);
@@ -102,9 +108,16 @@ export function matchKeys(exten: string, m: NumberMatching): MatchKeys {
 
 function computeKeys(value: string, m: NumberMatching): MatchKeys {
   const suffix = suffixOf(value, m.suffix_digits);
-  if (m.mode === 'suffix') return suffix === null ? NO_KEYS : { e164: null, suffix };
+  const bySuffix = suffix === null ? [] : [[`suffix:${m.suffix_digits}`, suffix] as const];
+  if (m.mode === 'suffix') return suffix === null ? NO_KEYS : { e164: null, suffix, probes: bySuffix };
   const e164 = toE164(value, m.region);
-  return e164 === null && suffix === null ? NO_KEYS : { e164, suffix };
+  if (e164 === null) return suffix === null ? NO_KEYS : { e164, suffix, probes: bySuffix };
+  // A number that parses matches stored values of the same E.164 form, or, among the stored values
+  // that do not parse in this region, those with the same last digits.
+  const region = `${m.region ?? ''}:${m.suffix_digits}`;
+  const probes: [string, string][] = [[`e164:${region}`, e164]];
+  if (suffix !== null) probes.push([`unparsed:${region}`, suffix]);
+  return { e164, suffix, probes };
 }
 
 /**
@@ -145,73 +158,89 @@ export function dialledForms(exten: string, m: NumberMatching): string[] {
   return [...new Set(forms.filter((form) => form !== '' && form !== '+'))];
 }
 
-/** Region maps kept per index (one per region × suffix length asked for). */
-const MAX_REGION_MAPS = 4;
-const MAX_SUFFIX_MAPS = 4;
-/** Values parsed between two yields to the event loop while an E.164 map is built (heartbeats go on). */
+/** Tables kept per index (an e164 build makes two: `e164:` and `unparsed:`); oldest first out. */
+const MAX_TABLES = 12;
+/** Values parsed between two yields to the event loop while an E.164 table is built (heartbeats go on). */
 const PARSE_CHUNK = 2_000;
-
-interface RegionMaps<T> {
-  byE164: Map<string, T>;
-  /** Last digits of the stored values that did not parse in this region. */
-  unparsedBySuffix: Map<string, T>;
-}
 
 /**
  * Constant-time matching of stored values of one data version, for back-ends holding their entries
  * (csv, personal, phonebook): `entries` lists (stored value, entry) in priority order, the first entry
- * for a key wins. Maps are built on first use per region and suffix length; build a new index when the
- * data changes. Exact matching stays with the back-end's own map.
+ * for a key wins. Tables are built on first use per region and suffix length; build a new index when
+ * the data changes. Exact matching stays with the back-end's own map.
  */
 export class NumberIndex<T> {
-  private readonly regions = new Map<string | number, RegionMaps<T> | Promise<RegionMaps<T>>>();
-  private readonly suffixes = new Map<number, Map<string, T>>();
+  private readonly built = new Map<string, Map<string, T>>();
+  private readonly building = new Map<string, Promise<void>>();
   /** Per region, the E.164 form (or null) of every stored value, from the last complete build. */
   private readonly parsed: Map<string, Map<string, string | null>>;
 
   /**
    * `previous`: the index of the data version before, whose parse results are reused, so a version
    * that changed a few values only parses those (a phonebook write does not cost a full parse).
+   * `onBuilt`: called after a table was added (a back-end publishing its tables sends them again).
    */
-  constructor(private readonly entries: () => Iterable<readonly [string, T]>, previous?: NumberIndex<T>) {
+  constructor(
+    private readonly entries: () => Iterable<readonly [string, T]>,
+    previous?: NumberIndex<T>,
+    private readonly onBuilt: () => void = () => {},
+  ) {
     this.parsed = new Map(previous?.parsed);
   }
 
-  /** The entry matching `exten` other than exactly; a promise only while a map is being built. */
+  /** The entry matching `exten` other than exactly; a promise only while a table is being built. */
   find(exten: string, m: NumberMatching): T | undefined | Promise<T | undefined> {
-    const keys = matchKeys(exten, m);
-    if (keys.e164 === null && keys.suffix === null) return undefined;
-    if (m.mode === 'suffix' || keys.e164 === null) return keys.suffix === null ? undefined : this.bySuffix(m.suffix_digits).get(keys.suffix);
-    const maps = this.regionMaps(m);
-    if (maps instanceof Promise) return maps.then((ready) => inRegion(ready, keys));
-    return inRegion(maps, keys);
+    const { probes } = matchKeys(exten, m);
+    if (probes.length === 0) return undefined;
+    const ready = this.ensure(probes[0][0], m);
+    return ready ? ready.then(() => this.probe(probes)) : this.probe(probes);
+  }
+
+  /** The complete tables, by name (see MatchKeys.probes). */
+  tables(): IterableIterator<[string, Map<string, T>]> {
+    return this.built.entries();
+  }
+
+  private probe(probes: MatchKeys['probes']): T | undefined {
+    for (const [table, key] of probes) {
+      const found = this.built.get(table)?.get(key);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /** Builds the table named `table` (and its companion) unless it exists; a promise while building. */
+  private ensure(table: string, m: NumberMatching): Promise<void> | null {
+    if (this.built.has(table)) return null;
+    if (table.startsWith('suffix:')) {
+      this.add(table, this.bySuffix(m.suffix_digits));
+      this.onBuilt();
+      return null;
+    }
+    let building = this.building.get(table);
+    if (!building) {
+      building = this.buildRegion(m).finally(() => this.building.delete(table));
+      this.building.set(table, building);
+    }
+    return building;
+  }
+
+  private add(table: string, map: Map<string, T>): void {
+    // Delete first: a rebuilt pair goes to the end together, so `e164:` always leaves before its companion.
+    this.built.delete(table);
+    remember(this.built, table, map, MAX_TABLES);
   }
 
   private bySuffix(digits: number): Map<string, T> {
-    let map = this.suffixes.get(digits);
-    if (map) return map;
-    map = new Map();
+    const map = new Map<string, T>();
     for (const [value, entry] of this.entries()) {
       const suffix = suffixOf(value, digits);
       if (suffix !== null && !map.has(suffix)) map.set(suffix, entry);
     }
-    remember(this.suffixes, digits, map, MAX_SUFFIX_MAPS);
     return map;
   }
 
-  private regionMaps(m: NumberMatching): RegionMaps<T> | Promise<RegionMaps<T>> {
-    const key = m.region === null ? m.suffix_digits : `${m.region}${m.suffix_digits}`;
-    const known = this.regions.get(key);
-    if (known) return known;
-    const building = this.build(m).then((maps) => {
-      if (this.regions.get(key) === building) this.regions.set(key, maps);
-      return maps;
-    });
-    remember(this.regions, key, building, MAX_REGION_MAPS);
-    return building;
-  }
-
-  private async build(m: NumberMatching): Promise<RegionMaps<T>> {
+  private async buildRegion(m: NumberMatching): Promise<void> {
     const byE164 = new Map<string, T>();
     const unparsedBySuffix = new Map<string, T>();
     const region = m.region ?? '';
@@ -234,15 +263,12 @@ export class NumberIndex<T> {
         if (!unparsedBySuffix.has(suffix)) unparsedBySuffix.set(suffix, entry);
       }
     }
-    remember(this.parsed, region, parsedNow, MAX_REGION_MAPS);
-    return { byE164, unparsedBySuffix };
+    remember(this.parsed, region, parsedNow, MAX_TABLES);
+    const name = `${region}:${m.suffix_digits}`;
+    this.add(`e164:${name}`, byE164);
+    this.add(`unparsed:${name}`, unparsedBySuffix);
+    this.onBuilt();
   }
-}
-
-function inRegion<T>(maps: RegionMaps<T>, keys: MatchKeys): T | undefined {
-  const found = maps.byE164.get(keys.e164!);
-  if (found !== undefined || keys.suffix === null) return found;
-  return maps.unparsedBySuffix.get(keys.suffix);
 }
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
