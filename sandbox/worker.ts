@@ -11,6 +11,7 @@ import type { Backend, BackendModule, Fields, HostCapabilities, AsyncCapabilitie
 import { BatchingPort } from '../src/batching-port.js';
 import type { CallEnvelope, ReplyEnvelope, SandboxCall, SandboxReply, WorkerBoot, WorkerEvent } from '../src/protocol.js';
 import { makeResultBuilder } from '../src/result.js';
+import { WorkerAnswers } from './answers.js';
 
 const boot = Piscina.workerData as WorkerBoot;
 
@@ -45,11 +46,15 @@ async function load(): Promise<Loaded> {
   // A CommonJS module's `module.exports` arrives as `default`; an ES module compiled to CJS nests it again.
   const Class = typeof module.default === 'function' ? module.default : module.default?.default;
   if (typeof Class !== 'function') throw new Error(`${boot.modulePath} has no default export class`);
-  const backend: Backend = new Class();
-  await backend.load?.({ config: boot.source, main_config: boot.mainConfig, host });
   const flags = module.resultFlags ?? module.default?.resultFlags;
   const relations = module.relations ?? module.default?.relations;
-  return { backend, build: makeResultBuilder({ source: boot.source, flags, relations }) };
+  const build = makeResultBuilder({ source: boot.source, flags, relations });
+  const answers = boot.sharedAnswers
+    ? new WorkerAnswers(build, (snapshot) => post({ dird: 'answers', threadId, snapshot }), (message) => void host.log('warn', message).catch(() => {}))
+    : undefined;
+  const backend: Backend = new Class();
+  await backend.load?.({ config: boot.source, main_config: boot.mainConfig, host, answers });
+  return { backend, build };
 }
 
 const loading = load();

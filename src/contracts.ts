@@ -47,6 +47,21 @@ export interface BackendLoadArgs {
    * granted to this back-end (see CapabilityGrants), e.g. `await host.personal.list(user)`.
    */
   host: AsyncCapabilities<HostCapabilities> & Record<string, any>;
+  /** Present when the host reads published answers for this source (config `sandbox.shared_answers`). */
+  answers?: AnswerPublisher;
+}
+
+/**
+ * Lets a back-end that holds its data (csv, phonebook) publish its reverse answers in shared memory,
+ * so the host answers firstMatch and matchAll without a call into the worker (src/shared-answers.ts).
+ * Only for back-ends whose answer depends on the number and the number matching alone (not on the
+ * user), and whose matchAll equals firstMatch for each number. Publish again after every data change
+ * (a new `rows` array) and whenever a NumberIndex table was built; until the first publish, and while
+ * a number matching has no table yet, the host asks the worker.
+ */
+export interface AnswerPublisher {
+  /** `tables`: `exact` (stored value → entry) and NumberIndex.tables(); every entry must be one of `rows`. */
+  publish(rows: readonly Fields[], tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>): void;
 }
 
 /** The methods of one granted capability, called by the worker over its capabilities channel. */

@@ -5,6 +5,7 @@
 // Heartbeats travel over the worker's parentPort.
 import type { MessagePort } from 'node:worker_threads';
 import type { CallArgs, SourceConfig } from './contracts.js';
+import type { AnswerSnapshot } from './shared-answers.js';
 
 export type SandboxCall =
   | { op: 'search'; term: string; args: CallArgs }
@@ -26,6 +27,8 @@ export interface WorkerBoot {
   /** The main configuration with its secrets masked. */
   mainConfig: Record<string, unknown>;
   heartbeatMs: number;
+  /** Whether the back-end gets `answers` to publish its reverse answers to the host. */
+  sharedAnswers: boolean;
 }
 
 export interface CallEnvelope {
@@ -41,7 +44,9 @@ export type WorkerEvent =
   | { dird: 'hello'; threadId: number; calls: MessagePort; capabilities: MessagePort }
   | { dird: 'beat'; threadId: number }
   /** The back-end's import and load() finished; `error` says why they failed. */
-  | { dird: 'loaded'; threadId: number; error: string | null };
+  | { dird: 'loaded'; threadId: number; error: string | null }
+  /** The back-end's published answers (null: withdrawn, ask the worker). */
+  | { dird: 'answers'; threadId: number; snapshot: AnswerSnapshot | null };
 
 export function isWorkerEvent(message: unknown): message is WorkerEvent {
   return typeof message === 'object' && message !== null && 'dird' in message;

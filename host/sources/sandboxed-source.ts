@@ -7,7 +7,9 @@ import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { nodeEndpoint } from '../../src/comlink-node.js';
 import type { CallArgs, Capability, HostCapabilities, LogLevel, SourceConfig, SourceHandle, SourceResult, SourceStatus } from '../../src/contracts.js';
+import { matchingOf } from '../../src/numbers.js';
 import { isWorkerEvent, type SandboxCall, type WorkerBoot, type WorkerEvent } from '../../src/protocol.js';
+import { AnswerReader } from '../../src/shared-answers.js';
 import { noMeter, type SourceMeter } from '../metrics.js';
 import { SourceCallError } from './errors.js';
 import { workerEnv, type SandboxSettings } from './settings.js';
@@ -28,6 +30,8 @@ export class SandboxedSource implements SourceHandle {
   private restartTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private closed = false;
+  /** The reverse answers the back-end published (null: none, or withdrawn); read without a worker call. */
+  private answers: AnswerReader | null = null;
   private readonly capabilities: HostCapabilities | Record<string, Capability>;
 
   constructor(
@@ -54,9 +58,19 @@ export class SandboxedSource implements SourceHandle {
     return this.run({ op: 'search', term, args }, deadline) as Promise<SourceResult[]>;
   }
   firstMatch(exten: string, args: CallArgs, deadline: number) {
+    if (this.answers) {
+      const started = performance.now();
+      const answer = this.answers.firstMatch(exten, matchingOf(args));
+      if (answer !== undefined) return this.published('firstMatch', answer, started);
+    }
     return this.run({ op: 'firstMatch', exten, args }, deadline) as Promise<SourceResult | null>;
   }
   matchAll(extens: string[], args: CallArgs, deadline: number) {
+    if (this.answers) {
+      const started = performance.now();
+      const answer = this.answers.matchAll(extens, matchingOf(args));
+      if (answer !== undefined) return this.published('matchAll', answer, started);
+    }
     return this.run({ op: 'matchAll', extens, args }, deadline) as Promise<Record<string, SourceResult>>;
   }
   list(uids: string[], args: CallArgs, deadline: number) {
@@ -70,6 +84,7 @@ export class SandboxedSource implements SourceHandle {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.answers = null;
     this.clearTimers();
     const pool = this.pool;
     this.pool = null;
@@ -90,6 +105,7 @@ export class SandboxedSource implements SourceHandle {
       source: this.workerConfig,
       mainConfig: this.mainConfig,
       heartbeatMs: Math.max(50, Math.min(500, (stall_timeout * 1000) / 4)),
+      sharedAnswers: this.settings.shared_answers !== false,
     };
     const pool = new Piscina({
       filename: workerFile,
@@ -111,6 +127,11 @@ export class SandboxedSource implements SourceHandle {
 
   private onWorkerEvent(pool: Piscina, event: WorkerEvent): void {
     if (pool !== this.pool) return;
+    if (event.dird === 'answers') {
+      this.answers = event.snapshot === null ? null : AnswerReader.open(event.snapshot);
+      if (event.snapshot !== null && this.answers === null) this.log.warn('published answers are malformed: ignored, calls go to the worker');
+      return;
+    }
     if (event.dird === 'beat') {
       const link = this.links.get(event.threadId);
       if (link) link.lastBeat = Date.now();
@@ -157,6 +178,7 @@ export class SandboxedSource implements SourceHandle {
   private onCrash(pool: Piscina, reason: string): void {
     if (pool !== this.pool || this.closed) return;
     this.pool = null;
+    this.answers = null;
     this.clearTimers();
     this.failLinks(reason);
     void pool.destroy().catch(() => {});
@@ -219,6 +241,12 @@ export class SandboxedSource implements SourceHandle {
       return new SourceCallError(this.config.name, 'unavailable', `load failed: ${reply.error}`);
     }
     return new SourceCallError(this.config.name, 'backend', reply.error);
+  }
+
+  /** An answer read from the published answers: counted like the worker's. */
+  private published<T>(op: 'firstMatch' | 'matchAll', answer: T, started: number): Promise<T> {
+    this.meter.answered(op, (performance.now() - started) / 1000);
+    return Promise.resolve(answer);
   }
 
   /** A call refused before reaching a worker: counted, with no latency to observe. */

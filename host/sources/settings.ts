@@ -12,6 +12,8 @@ export interface SandboxSettings {
   crash_limit: number;
   crash_window: number;
   failed_retry: number;
+  /** Whether back-ends holding their data may publish reverse answers that the host reads directly. */
+  shared_answers: boolean;
 }
 
 export function sandboxSettings(sandbox: Record<string, any>, source: SourceConfig): SandboxSettings {

@@ -89,6 +89,11 @@ export const defaults = {
     crash_window: 60,
     /** A failed source is retried after this long (seconds). */
     failed_retry: 60,
+    /**
+     * Back-ends holding their data (csv, phonebook) publish their reverse answers in shared memory and
+     * the host reads them without a call into the worker (see src/shared-answers.ts).
+     */
+    shared_answers: true,
     sources: {},
   },
   /** Seed a ready-to-query sample (tenant, display, csv source, profile `default`) into an empty store. */

@@ -1,7 +1,7 @@
 // The csv back-end (spec §4.1): a local CSV file, re-read when it changes.
 import { promises as fs } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import type { AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields, HostCapabilities, LogLevel } from '../../../src/contracts.js';
+import type { AnswerPublisher, AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields, HostCapabilities, LogLevel } from '../../../src/contracts.js';
 import { matchingOf, NumberIndex } from '../../../src/numbers.js';
 
 export { configSchema } from './schema.js';
@@ -34,8 +34,10 @@ export default class CsvBackend implements Backend {
   private checkedAt = -Infinity;
   private checking: Promise<void> | null = null;
   private lastProblem: string | null = null;
+  private answers: AnswerPublisher | null = null;
+  private poller: NodeJS.Timeout | null = null;
 
-  async load({ config, host }: BackendLoadArgs): Promise<void> {
+  async load({ config, host, answers }: BackendLoadArgs): Promise<void> {
     this.file = typeof config.file === 'string' ? config.file : '';
     this.separator = typeof config.separator === 'string' && config.separator !== '' ? config.separator : ',';
     this.uniqueColumn = typeof config.unique_column === 'string' && config.unique_column !== '' ? config.unique_column : null;
@@ -43,6 +45,19 @@ export default class CsvBackend implements Backend {
     this.matched = config.first_matched_columns ?? [];
     this.host = host;
     await this.refresh();
+    if (answers) {
+      this.answers = answers;
+      this.publish();
+      // The host answers reverse lookups from the published answers, so calls no longer tell this
+      // worker to look at the file: it looks on its own.
+      this.poller = setInterval(() => void this.refresh(), STAT_INTERVAL_MS);
+      this.poller.unref();
+    }
+  }
+
+  unload(): void {
+    if (this.poller) clearInterval(this.poller);
+    this.poller = null;
   }
 
   async search(term: string, _args?: CallArgs): Promise<Fields[]> {
@@ -111,11 +126,17 @@ export default class CsvBackend implements Backend {
     this.version = version;
     try {
       const rows = parseCsv(await fs.readFile(this.file), this.separator);
-      this.content = indexRows(rows, this.searched, this.matched, this.content.numbers);
+      this.content = indexRows(rows, this.searched, this.matched, this.content.numbers, () => this.publish());
       this.lastProblem = null;
+      this.publish();
     } catch (err) {
       this.problem(`cannot load csv file ${JSON.stringify(this.file)}, keeping its previous content: ${messageOf(err)}`);
     }
+  }
+
+  private publish(): void {
+    const { rows, byMatchedValue, numbers } = this.content;
+    this.answers?.publish(rows, [['exact', byMatchedValue as Map<string, Fields>], ...numbers.tables()]);
   }
 
   /** Logs a problem once, not on every check while it lasts. */
@@ -153,7 +174,7 @@ export function parseCsv(data: Buffer, separator: string): Fields[] {
   });
 }
 
-function indexRows(rows: Fields[], searched: string[], matched: string[], previous?: NumberIndex<Fields>): Content {
+function indexRows(rows: Fields[], searched: string[], matched: string[], previous?: NumberIndex<Fields>, onBuilt?: () => void): Content {
   const haystacks = rows.map((row) => {
     const values: string[] = [];
     for (const column of searched) {
@@ -173,7 +194,7 @@ function indexRows(rows: Fields[], searched: string[], matched: string[], previo
         if (Object.hasOwn(row, column)) yield [String(row[column]), row] as const;
       }
     }
-  }, previous);
+  }, previous, onBuilt);
   return { rows, haystacks, byMatchedValue, numbers };
 }
 

@@ -1,0 +1,190 @@
+// Reverse answers a back-end publishes in shared memory, so the host answers firstMatch / matchAll for
+// local data (csv, phonebook) without a round trip to the worker. The worker encodes, the host only
+// reads; the worker is not trusted: every offset is bounds-checked, probing is bounded, and anything
+// that does not decode to a result makes the host ask the worker as usual.
+//
+// A snapshot is immutable once published (a new data version is a new snapshot):
+// - `rows`: [u32 count][u32 offset × (count + 1)][UTF-8 JSON of each row's SourceResult]
+// - one table per name (`exact`, and NumberIndex's `e164:…`, `unparsed:…`, `suffix:…`): an
+//   open-addressing hash table [u32 capacity][u32 size][slot × capacity][keys as UTF-16 code units],
+//   each slot [u32 hash][u32 key start][u32 key length][u32 row + 1] (row 0 marks an empty slot).
+import { matchKeys, type NumberMatching } from './numbers.js';
+import type { SourceResult } from './contracts.js';
+
+export interface AnswerSnapshot {
+  rows: SharedArrayBuffer;
+  tables: Record<string, SharedArrayBuffer>;
+}
+
+const SLOT = 4;
+const TABLE_HEADER = 2;
+
+/** FNV-1a over UTF-16 code units: the same on both sides, no encoding needed to hash a key. */
+function hash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The results of rows as JSON in one buffer; yields to the event loop every `chunk` rows (heartbeats go on). */
+export async function encodeRows<T>(rows: readonly T[], toResult: (row: T) => SourceResult, chunk = 5_000): Promise<SharedArrayBuffer> {
+  const texts: Buffer[] = [];
+  let bytes = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0 && i % chunk === 0) await new Promise((resolve) => setImmediate(resolve));
+    const text = Buffer.from(JSON.stringify(toResult(rows[i])), 'utf8');
+    texts.push(text);
+    bytes += text.length;
+  }
+  const head = 4 * (rows.length + 2);
+  const buffer = new SharedArrayBuffer(head + bytes);
+  const header = new Uint32Array(buffer, 0, rows.length + 2);
+  const body = Buffer.from(buffer, head);
+  header[0] = rows.length;
+  let at = 0;
+  texts.forEach((text, i) => {
+    header[1 + i] = at;
+    text.copy(body, at);
+    at += text.length;
+  });
+  header[1 + rows.length] = at;
+  return buffer;
+}
+
+/** A table of `key → row index`, at most half full. */
+export function encodeTable(entries: ReadonlyMap<string, number>): SharedArrayBuffer {
+  let capacity = 8;
+  while (capacity < entries.size * 2) capacity *= 2;
+  let keyUnits = 0;
+  for (const key of entries.keys()) keyUnits += key.length;
+  const slotsBytes = 4 * (TABLE_HEADER + capacity * SLOT);
+  const buffer = new SharedArrayBuffer(slotsBytes + 2 * keyUnits);
+  const slots = new Uint32Array(buffer, 0, TABLE_HEADER + capacity * SLOT);
+  const keys = new Uint16Array(buffer, slotsBytes, keyUnits);
+  slots[0] = capacity;
+  slots[1] = entries.size;
+  let at = 0;
+  for (const [key, row] of entries) {
+    const h = hash(key);
+    let slot = h & (capacity - 1);
+    while (slots[TABLE_HEADER + slot * SLOT + 3] !== 0) slot = (slot + 1) & (capacity - 1);
+    const base = TABLE_HEADER + slot * SLOT;
+    slots[base] = h;
+    slots[base + 1] = at;
+    slots[base + 2] = key.length;
+    slots[base + 3] = row + 1;
+    for (let i = 0; i < key.length; i++) keys[at + i] = key.charCodeAt(i);
+    at += key.length;
+  }
+  return buffer;
+}
+
+const MISS = -1;
+
+class Table {
+  private constructor(
+    private readonly capacity: number,
+    private readonly slots: Uint32Array,
+    private readonly keys: Uint16Array,
+  ) {}
+
+  static open(buffer: unknown): Table | null {
+    if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < 4 * TABLE_HEADER) return null;
+    const capacity = new Uint32Array(buffer, 0, 1)[0];
+    const slotsBytes = 4 * (TABLE_HEADER + capacity * SLOT);
+    if (capacity === 0 || (capacity & (capacity - 1)) !== 0 || slotsBytes > buffer.byteLength || (buffer.byteLength - slotsBytes) % 2 !== 0) return null;
+    const slots = new Uint32Array(buffer, 0, TABLE_HEADER + capacity * SLOT);
+    const keys = new Uint16Array(buffer, slotsBytes, (buffer.byteLength - slotsBytes) / 2);
+    return new Table(capacity, slots, keys);
+  }
+
+  /** The row of `key`, or MISS. */
+  find(key: string): number {
+    const h = hash(key);
+    const mask = this.capacity - 1;
+    const { slots, keys } = this;
+    for (let probe = 0, slot = h & mask; probe < this.capacity; probe++, slot = (slot + 1) & mask) {
+      const base = TABLE_HEADER + slot * SLOT;
+      const row = slots[base + 3];
+      if (row === 0) return MISS;
+      if (slots[base] !== h || slots[base + 2] !== key.length) continue;
+      const start = slots[base + 1];
+      if (start + key.length > keys.length) continue;
+      let same = true;
+      for (let i = 0; i < key.length && same; i++) same = keys[start + i] === key.charCodeAt(i);
+      if (same) return row - 1;
+    }
+    return MISS;
+  }
+}
+
+/** The host's view of one snapshot. `undefined` from a lookup means "ask the worker". */
+export class AnswerReader {
+  private constructor(
+    private readonly tables: Map<string, Table>,
+    private readonly rows: Uint32Array,
+    private readonly text: Buffer,
+  ) {}
+
+  /** Null when the snapshot is malformed. */
+  static open(snapshot: unknown): AnswerReader | null {
+    if (typeof snapshot !== 'object' || snapshot === null) return null;
+    const { rows, tables } = snapshot as Partial<AnswerSnapshot>;
+    if (!(rows instanceof SharedArrayBuffer) || rows.byteLength < 8 || typeof tables !== 'object' || tables === null) return null;
+    const count = new Uint32Array(rows, 0, 1)[0];
+    const head = 4 * (count + 2);
+    if (head > rows.byteLength) return null;
+    const opened = new Map<string, Table>();
+    for (const [name, buffer] of Object.entries(tables)) {
+      const table = Table.open(buffer);
+      if (!table) return null;
+      opened.set(name, table);
+    }
+    if (!opened.has('exact')) return null;
+    return new AnswerReader(opened, new Uint32Array(rows, 0, count + 2), Buffer.from(rows, head));
+  }
+
+  /** The answer of firstMatch(exten) with this number matching (null: exact), or undefined to ask the worker. */
+  firstMatch(exten: string, m: NumberMatching | null): SourceResult | null | undefined {
+    const exact = this.tables.get('exact')!.find(exten);
+    if (exact !== MISS) return this.row(exact);
+    if (m === null) return null;
+    for (const [name, key] of matchKeys(exten, m).probes) {
+      const table = this.tables.get(name);
+      if (!table) return undefined;
+      const row = table.find(key);
+      if (row !== MISS) return this.row(row);
+    }
+    return null;
+  }
+
+  /** The answers of matchAll(extens), or undefined to ask the worker. */
+  matchAll(extens: string[], m: NumberMatching | null): Record<string, SourceResult> | undefined {
+    const found: Record<string, SourceResult> = {};
+    for (const exten of extens) {
+      const answer = this.firstMatch(exten, m);
+      if (answer === undefined) return undefined;
+      if (answer !== null) found[exten] = answer;
+    }
+    return found;
+  }
+
+  private row(index: number): SourceResult | undefined {
+    const count = this.rows[0];
+    if (index >= count) return undefined;
+    const start = this.rows[1 + index];
+    const end = this.rows[2 + index];
+    if (!(start <= end && end <= this.text.length)) return undefined;
+    try {
+      const value = JSON.parse(this.text.toString('utf8', start, end));
+      return isResult(value) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function isResult(value: any): value is SourceResult {
+  return typeof value === 'object' && value !== null && typeof value.fields === 'object' && value.fields !== null &&
+    typeof value.relations === 'object' && value.relations !== null && typeof value.source === 'string';
+}
