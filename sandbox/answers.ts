@@ -4,7 +4,7 @@ import type { AnswerPublisher, Fields, SourceResult } from '../src/contracts.js'
 import { encodeRows, encodeTable, type AnswerSnapshot } from '../src/shared-answers.js';
 
 export class WorkerAnswers implements AnswerPublisher {
-  private version: { rows: readonly Fields[]; index: Map<Fields, number>; buffer: Promise<SharedArrayBuffer> } | null = null;
+  private version: { rows: readonly Fields[]; index: Map<Fields, number>; buffer: Promise<SharedArrayBuffer | null> } | null = null;
   private readonly tableBuffers = new WeakMap<ReadonlyMap<string, Fields>, SharedArrayBuffer>();
   private sequence = 0;
 
@@ -15,22 +15,26 @@ export class WorkerAnswers implements AnswerPublisher {
     private readonly warn: (message: string) => void,
   ) {}
 
-  publish(rows: readonly Fields[], tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>): void {
+  publish(
+    rows: readonly Fields[],
+    tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>,
+    validWhile?: { counter: SharedArrayBuffer; value: number },
+  ): void {
     const sequence = ++this.sequence;
     if (this.version?.rows !== rows) {
       // The host must not answer from the data before while this version is encoded.
       this.send(null);
-      const buffer = encodeRows(rows, this.build);
+      const buffer = encodeRows(rows, this.build, undefined, () => this.version?.rows === rows);
       buffer.catch(() => {});
       this.version = { rows, index: new Map(rows.map((row, i) => [row, i])), buffer };
     }
     const version = this.version;
     const named = [...tables];
     version.buffer.then((rowsBuffer) => {
-      if (sequence !== this.sequence) return; // a later publish supersedes this one
+      if (sequence !== this.sequence || rowsBuffer === null) return; // a later publish supersedes this one
       const encoded: Record<string, SharedArrayBuffer> = {};
       for (const [name, table] of named) encoded[name] = this.tableBuffer(table, version.index);
-      this.send({ rows: rowsBuffer, tables: encoded });
+      this.send({ rows: rowsBuffer, tables: encoded, ...(validWhile ? { guard: { counter: validWhile.counter, value: validWhile.value } } : {}) });
     }).catch((error) => {
       this.warn(`answers not published, the host asks the worker instead: ${error?.message ?? error}`);
     });

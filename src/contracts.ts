@@ -60,8 +60,17 @@ export interface BackendLoadArgs {
  * a number matching has no table yet, the host asks the worker.
  */
 export interface AnswerPublisher {
-  /** `tables`: `exact` (stored value → entry) and NumberIndex.tables(); every entry must be one of `rows`. */
-  publish(rows: readonly Fields[], tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>): void;
+  /**
+   * `tables`: `exact` (stored value → entry), optionally `folded` (lower-cased value → entry, when
+   * firstMatch ignores case but matchAll does not), and NumberIndex.tables(); every entry must be one of
+   * `rows`. `validWhile`: the answers hold only while the Int32 at index 0 of `counter` (shared memory
+   * the host bumps on writes, such as a phonebook's version) equals `value`.
+   */
+  publish(
+    rows: readonly Fields[],
+    tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>,
+    validWhile?: { counter: SharedArrayBuffer; value: number },
+  ): void;
 }
 
 /** The methods of one granted capability, called by the worker over its capabilities channel. */

@@ -5,7 +5,8 @@
 //
 // A snapshot is immutable once published (a new data version is a new snapshot):
 // - `rows`: [u32 count][u32 offset × (count + 1)][UTF-8 JSON of each row's SourceResult]
-// - one table per name (`exact`, and NumberIndex's `e164:…`, `unparsed:…`, `suffix:…`): an
+// - one table per name (`exact`; `folded`, which firstMatch probes with the lower-cased number instead
+//   of `exact` when it is there; NumberIndex's `e164:…`, `unparsed:…`, `suffix:…`): an
 //   open-addressing hash table [u32 capacity][u32 size][slot × capacity][keys as UTF-16 code units],
 //   each slot [u32 hash][u32 key start][u32 key length][u32 row + 1] (row 0 marks an empty slot).
 import { matchKeys, type NumberMatching } from './numbers.js';
@@ -14,6 +15,12 @@ import type { SourceResult } from './contracts.js';
 export interface AnswerSnapshot {
   rows: SharedArrayBuffer;
   tables: Record<string, SharedArrayBuffer>;
+  /** Valid only while the Int32 at index 0 of `counter` equals `value` (a data version the host bumps). */
+  guard?: AnswerGuard;
+}
+export interface AnswerGuard {
+  counter: SharedArrayBuffer;
+  value: number;
 }
 
 const SLOT = 4;
@@ -26,12 +33,23 @@ function hash(key: string): number {
   return h >>> 0;
 }
 
-/** The results of rows as JSON in one buffer; yields to the event loop every `chunk` rows (heartbeats go on). */
-export async function encodeRows<T>(rows: readonly T[], toResult: (row: T) => SourceResult, chunk = 5_000): Promise<SharedArrayBuffer> {
+/**
+ * The results of rows as JSON in one buffer; yields to the event loop every `chunk` rows (heartbeats go
+ * on), and gives up (null) at such a point when `wanted()` says a newer version superseded this one.
+ */
+export async function encodeRows<T>(
+  rows: readonly T[],
+  toResult: (row: T) => SourceResult,
+  chunk = 5_000,
+  wanted: () => boolean = () => true,
+): Promise<SharedArrayBuffer | null> {
   const texts: Buffer[] = [];
   let bytes = 0;
   for (let i = 0; i < rows.length; i++) {
-    if (i > 0 && i % chunk === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (i > 0 && i % chunk === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!wanted()) return null;
+    }
     const text = Buffer.from(JSON.stringify(toResult(rows[i])), 'utf8');
     texts.push(text);
     bytes += text.length;
@@ -120,16 +138,23 @@ class Table {
 
 /** The host's view of one snapshot. `undefined` from a lookup means "ask the worker". */
 export class AnswerReader {
+  private readonly exact: Table;
+  private readonly folded: Table | null;
+
   private constructor(
     private readonly tables: Map<string, Table>,
     private readonly rows: Uint32Array,
     private readonly text: Buffer,
-  ) {}
+    private readonly guard: { counter: Int32Array; value: number } | null,
+  ) {
+    this.exact = tables.get('exact')!;
+    this.folded = tables.get('folded') ?? null;
+  }
 
   /** Null when the snapshot is malformed. */
   static open(snapshot: unknown): AnswerReader | null {
     if (typeof snapshot !== 'object' || snapshot === null) return null;
-    const { rows, tables } = snapshot as Partial<AnswerSnapshot>;
+    const { rows, tables, guard } = snapshot as Partial<AnswerSnapshot>;
     if (!(rows instanceof SharedArrayBuffer) || rows.byteLength < 8 || typeof tables !== 'object' || tables === null) return null;
     const count = new Uint32Array(rows, 0, 1)[0];
     const head = 4 * (count + 2);
@@ -141,12 +166,39 @@ export class AnswerReader {
       opened.set(name, table);
     }
     if (!opened.has('exact')) return null;
-    return new AnswerReader(opened, new Uint32Array(rows, 0, count + 2), Buffer.from(rows, head));
+    let checked = null;
+    if (guard !== undefined) {
+      if (!(guard?.counter instanceof SharedArrayBuffer) || guard.counter.byteLength < 4 || !Number.isInteger(guard.value)) return null;
+      checked = { counter: new Int32Array(guard.counter, 0, 1), value: guard.value };
+    }
+    return new AnswerReader(opened, new Uint32Array(rows, 0, count + 2), Buffer.from(rows, head), checked);
+  }
+
+  /** Whether the data these answers were taken from is still current. */
+  private fresh(): boolean {
+    return this.guard === null || Atomics.load(this.guard.counter, 0) === this.guard.value;
   }
 
   /** The answer of firstMatch(exten) with this number matching (null: exact), or undefined to ask the worker. */
   firstMatch(exten: string, m: NumberMatching | null): SourceResult | null | undefined {
-    const exact = this.tables.get('exact')!.find(exten);
+    if (!this.fresh()) return undefined;
+    return this.match(exten, m, this.folded ?? this.exact, this.folded ? exten.toLowerCase() : exten);
+  }
+
+  /** The answers of matchAll(extens) (exact values: `folded` is not used), or undefined to ask the worker. */
+  matchAll(extens: string[], m: NumberMatching | null): Record<string, SourceResult> | undefined {
+    if (!this.fresh()) return undefined;
+    const found: Record<string, SourceResult> = {};
+    for (const exten of extens) {
+      const answer = this.match(exten, m, this.exact, exten);
+      if (answer === undefined) return undefined;
+      if (answer !== null) found[exten] = answer;
+    }
+    return found;
+  }
+
+  private match(exten: string, m: NumberMatching | null, table: Table, key: string): SourceResult | null | undefined {
+    const exact = table.find(key);
     if (exact !== MISS) return this.row(exact);
     if (m === null) return null;
     for (const [name, key] of matchKeys(exten, m).probes) {
@@ -156,17 +208,6 @@ export class AnswerReader {
       if (row !== MISS) return this.row(row);
     }
     return null;
-  }
-
-  /** The answers of matchAll(extens), or undefined to ask the worker. */
-  matchAll(extens: string[], m: NumberMatching | null): Record<string, SourceResult> | undefined {
-    const found: Record<string, SourceResult> = {};
-    for (const exten of extens) {
-      const answer = this.firstMatch(exten, m);
-      if (answer === undefined) return undefined;
-      if (answer !== null) found[exten] = answer;
-    }
-    return found;
   }
 
   private row(index: number): SourceResult | undefined {

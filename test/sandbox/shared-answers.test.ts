@@ -130,6 +130,15 @@ t.test('published answers are read in the host, without a call into the worker',
   t.equal(nameOf(await off.firstMatch('123', exact, far())), 'Worker', 'shared_answers: false leaves every call to the worker');
 });
 
+t.test('guarded answers are read only while their data version holds', async (t) => {
+  const sandboxed = publishing('guarded');
+  t.equal(await eventually(async () => nameOf(await sandboxed.firstMatch('123', exact, far())), 'Published'), 'Published');
+  await sandboxed.firstMatch('0600000001', e164, far());
+  t.equal(nameOf(await sandboxed.firstMatch('123', exact, far())), 'Worker', 'once the version moved, the worker answers');
+  t.same(Object.keys(await sandboxed.matchAll(['123'], exact, far())), ['123']);
+  t.equal(nameOf((await sandboxed.matchAll(['123'], exact, far()))['123']), 'Worker');
+});
+
 t.test('a worker that dies takes its answers with it; its successor publishes again', async (t) => {
   const sandboxed = publishing('honest');
   t.equal(await eventually(async () => nameOf(await sandboxed.firstMatch('123', exact, far())), 'Published'), 'Published');

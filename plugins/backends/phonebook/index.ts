@@ -3,7 +3,7 @@
 // here): page by page at first, then, before each call, only the contacts changed since the version it
 // holds (a write through the API bumps the phonebook's version, so the next lookup sees it). The
 // version is read from memory the host shares, so an unchanged phonebook costs no message per call.
-import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
+import type { AnswerPublisher, Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
 import { matchingOf, NumberIndex } from '../../../src/numbers.js';
 
 export { configSchema } from './schema.js';
@@ -49,12 +49,15 @@ export default class PhonebookBackend implements Backend {
   /** The host's version of the phonebook, in memory shared with the host. */
   private counter: Int32Array | null = null;
   private loading: Promise<void> | null = null;
+  /** Set when the host reads published answers; they hold while the shared version is the one held here. */
+  private answers: AnswerPublisher | null = null;
 
-  async load({ config, host }: BackendLoadArgs): Promise<void> {
+  async load({ config, host, answers }: BackendLoadArgs): Promise<void> {
     this.phonebook = (host.phonebook as PhonebookCapability | undefined) ?? null;
     this.searched = config.searched_columns ?? [];
     this.matched = config.first_matched_columns ?? [];
     if (this.phonebook) this.counter = new Int32Array(await this.phonebook.counter());
+    if (this.counter) this.answers = answers ?? null;
     await this.refresh();
   }
 
@@ -140,12 +143,21 @@ export default class PhonebookBackend implements Backend {
   }
 
   private use(version: number): void {
-    this.content = indexContacts([...this.byId.values()], this.searched, this.matched, this.content.numbers);
+    this.content = indexContacts([...this.byId.values()], this.searched, this.matched, this.content.numbers, () => this.publish());
     this.version = version;
+    this.publish();
+  }
+
+  /** A write bumps the shared version: the host then stops reading these answers and calls this worker. */
+  private publish(): void {
+    if (!this.answers || !this.counter || this.version === null) return;
+    const { contacts, byValue, byFoldedValue, numbers } = this.content;
+    const tables = [['exact', byValue], ['folded', byFoldedValue], ...numbers.tables()] as const;
+    this.answers.publish(contacts, tables, { counter: this.counter.buffer as SharedArrayBuffer, value: this.version });
   }
 }
 
-function indexContacts(contacts: Fields[], searched: string[], matched: string[], previous?: NumberIndex<Fields>): Content {
+function indexContacts(contacts: Fields[], searched: string[], matched: string[], previous?: NumberIndex<Fields>, onBuilt?: () => void): Content {
   const haystacks = contacts.map((contact) => {
     const values: string[] = [];
     for (const column of searched) {
@@ -172,6 +184,6 @@ function indexContacts(contacts: Fields[], searched: string[], matched: string[]
         if (typeof value === 'string') yield [value, contact] as const;
       }
     }
-  }, previous);
+  }, previous, onBuilt);
   return { contacts, haystacks, byFoldedValue, byValue, numbers };
 }
