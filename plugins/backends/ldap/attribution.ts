@@ -13,6 +13,7 @@ export type Pick = number | null | 'unsure';
 
 /** At least as loose as the equality rules of phone-like attributes. */
 export function loosen(value: string): string {
+  if (/^\+?[0-9]*$/.test(value)) return value;
   return value.normalize('NFKC').toLowerCase().replace(/[\s\u2010-\u2015-]/g, '');
 }
 
@@ -39,9 +40,8 @@ export function matchedValues(entry: Entry, matched: string[]): string[] {
   return values;
 }
 
-function membership(values: string[], w: Wanted): Membership {
+function membership(values: string[], loose: string[], w: Wanted): Membership {
   if (values.some((v) => w.forms.has(v) || (w.suffix !== null && v.endsWith(w.suffix)))) return 'yes';
-  const loose = values.map(loosen);
   if (loose.some((v) => w.looseForms.has(v) || (w.suffix !== null && v.endsWith(w.suffix)))) return 'maybe';
   return 'no';
 }
@@ -54,7 +54,8 @@ function membership(values: string[], w: Wanted): Membership {
 function memberships(values: string[][], extens: string[], m: NumberMatching | null): Membership[][] {
   const wants = extens.map((exten) => wanted(exten, m));
   return values.map((entryValues) => {
-    const row = wants.map((w) => membership(entryValues, w));
+    const loose = entryValues.map(loosen);
+    const row = wants.map((w) => membership(entryValues, loose, w));
     const explaining = row.filter((mark) => mark !== 'no').length;
     if (explaining === 0) return row.map(() => 'maybe');
     if (explaining === 1) return row.map((mark) => (mark === 'maybe' ? 'yes' : mark));
