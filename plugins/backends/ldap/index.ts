@@ -2,11 +2,13 @@
 // (so an Active Directory with more matches than its size limit still answers), first value of each attribute.
 import type { Entry, Filter, SearchOptions } from 'ldapts';
 import type { AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields, HostCapabilities, LogLevel } from '../../../src/contracts.js';
+import { pickExact, pickNumber, pickNumbers, matchedValues, type Pick } from './attribution.js';
+import { Coalescer } from './coalescer.js';
 import { ConnectionPool } from './connection.js';
 import {
   binaryListFilter, bytesToUuid, firstMatchFilter, listFilter, matchAllFilter, numberFilter, requestedAttributes, searchFilter, type FilterSource,
 } from './filter.js';
-import { matchingOf, sameNumber, type NumberMatching } from '../../../src/numbers.js';
+import { matchingOf, type NumberMatching } from '../../../src/numbers.js';
 
 export { configSchema } from './schema.js';
 
@@ -14,6 +16,8 @@ export { configSchema } from './schema.js';
 export const POOL_SIZE = 2;
 /** Entries per page; below Active Directory's MaxPageSize (1,000) and OpenLDAP's default limit (500). */
 export const PAGE_SIZE = 200;
+/** Most reverse lookups merged into one search: the OR filter stays small for the server. */
+export const MAX_BATCH = 50;
 const DEFAULT_NETWORK_TIMEOUT = 0.3;
 const DEFAULT_TIMEOUT = 1.0;
 
@@ -29,6 +33,10 @@ export default class LdapBackend implements Backend {
   private host: AsyncCapabilities<HostCapabilities> | null = null;
   private lastProblem: string | null = null;
   private name = '';
+  /** Searches sent to the server (tests count them). */
+  searches = 0;
+  /** Concurrent reverse lookups of one matching merged into one search (see coalescer.ts). */
+  private readonly reverse = new Coalescer<NumberMatching | null, Fields | null>(MAX_BATCH, null, (m, extens, answer) => this.firstMatchBatch(extens, m, answer));
 
   async load({ config, host }: BackendLoadArgs): Promise<void> {
     this.host = host;
@@ -69,9 +77,51 @@ export default class LdapBackend implements Backend {
 
   async firstMatch(exten: string, args?: CallArgs): Promise<Fields | null> {
     const matching = matchingOf(args);
+    if (!this.coalesces()) return this.firstMatchAlone(exten, matching);
+    const key = matching ? `${matching.mode}/${matching.region}/${matching.suffix_digits}` : 'exact';
+    return this.reverse.ask(key, matching, exten);
+  }
+
+  private async firstMatchAlone(exten: string, matching: NumberMatching | null): Promise<Fields | null> {
     if (matching) return (await this.matchNumbers([exten], matching))[exten] ?? null;
     const [first] = await this.query(firstMatchFilter(this.filters, exten), { sizeLimit: 1 });
     return first ?? null;
+  }
+
+  /**
+   * A custom filter with `%Q` differs per number: which entry its search would return is unknowable
+   * from a merged answer. Without `%Q` it is the same for all, so every entry returned satisfies it.
+   */
+  private coalesces(): boolean {
+    const { customFilter, matched } = this.filters;
+    return matched.length > 0 && (customFilter === null || !customFilter.includes('%Q'));
+  }
+
+  /** One search for the batch; a number whose answer the merged entries cannot tell gets its own search. */
+  private async firstMatchBatch(extens: string[], m: NumberMatching | null, answer: (exten: string, found: Fields | null) => void): Promise<void> {
+    if (extens.length === 1) {
+      answer(extens[0], await this.firstMatchAlone(extens[0], m));
+      return;
+    }
+    const entries = await this.entries(matchAllFilter(this.filters, extens, m), {}, this.matchAttributes());
+    if (entries === null) return;
+    const values = entries.map((entry) => matchedValues(entry, this.filters.matched));
+    const fields = entries.map((entry) => this.toFields(entry));
+    const picks: Pick[] = m ? pickNumbers(values, fields, extens, this.filters.matched, m) : pickExact(values, extens);
+    const unsure: Array<Promise<void>> = [];
+    extens.forEach((exten, x) => {
+      const pick = picks[x];
+      if (pick === 'unsure') unsure.push(this.firstMatchAlone(exten, m).then((found) => answer(exten, found)));
+      else answer(exten, pick === null ? null : m ? fields[pick] : this.withoutMatchAttributes(fields[pick]));
+    });
+    await Promise.all(unsure);
+  }
+
+  /** A lone exact search asks for the format columns' attributes only: the same fields, batched or not. */
+  private withoutMatchAttributes(fields: Fields): Fields {
+    if (this.attributes.length === 0) return fields;
+    const asked = new Set(this.attributes.map((name) => name.toLowerCase()));
+    return Object.fromEntries(Object.entries(fields).filter(([name]) => asked.has(name.toLowerCase())));
   }
 
   async matchAll(extens: string[], args?: CallArgs): Promise<Record<string, Fields>> {
@@ -96,10 +146,8 @@ export default class LdapBackend implements Backend {
     const entries = await this.query(filter, {}, this.matchAttributes());
     const found: Record<string, Fields> = {};
     for (const exten of extens) {
-      const valuesOf = (fields: Fields) => this.filters.matched.map((column) => fields[column]).filter((v): v is string => typeof v === 'string');
-      const entry = entries.find((fields) => valuesOf(fields).includes(exten))
-        ?? entries.find((fields) => valuesOf(fields).some((value) => sameNumber(exten, value, m)));
-      if (entry) found[exten] = entry;
+      const at = pickNumber(exten, entries, this.filters.matched, m);
+      if (at !== null) found[exten] = entries[at];
     }
     return found;
   }
@@ -119,7 +167,13 @@ export default class LdapBackend implements Backend {
 
   /** Any LDAP or network error is logged and answers nothing: a source never throws at lookups. */
   private async query(filter: string | Filter | null, options: SearchOptions, attributes = this.attributes): Promise<Fields[]> {
+    return ((await this.entries(filter, options, attributes)) ?? []).map((entry) => this.toFields(entry));
+  }
+
+  /** The entries found; null after an error (logged). */
+  private async entries(filter: string | Filter | null, options: SearchOptions, attributes: string[]): Promise<Entry[] | null> {
     if (filter === null || this.pool === null) return [];
+    this.searches++;
     const binary = this.uniqueFormat === 'binary_uuid' && this.uniqueColumn ? [this.uniqueColumn] : [];
     let entries: Entry[];
     try {
@@ -132,10 +186,10 @@ export default class LdapBackend implements Backend {
       });
     } catch (err) {
       this.problem(messageOf(err));
-      return [];
+      return null;
     }
     this.recovered();
-    return entries.filter((entry) => entry.dn).map((entry) => this.toFields(entry));
+    return entries.filter((entry) => entry.dn);
   }
 
   /** First value of each attribute, as text; the binary_uuid unique column as a UUID string. */
