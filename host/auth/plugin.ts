@@ -98,6 +98,11 @@ class RequestAuthContext implements RequestAuth {
     return (this.requestTenant ??= this.resolveTenant());
   }
 
+  knownTenant(): string | undefined {
+    if (this.headerTenant) return this.tenantVerified ? this.headerTenant : undefined;
+    return this.provider.knownTokenInfo(this.token)?.tenant_uuid || undefined;
+  }
+
   private async resolveTenant(): Promise<string> {
     if (this.headerTenant) {
       if (!this.tenantVerified && !(await mapped(this.provider.tenantAllowed(this.token, this.headerTenant)))) {
