@@ -37,18 +37,18 @@ export class ReverseService {
 
   private reverseWith(profile: ResolvedProfile, exten: string, args: CallArgs): Promise<SourceResult | null> {
     const { sources, deadline, order } = this.plan(profile);
-    const asks: Ask<SourceResult | null>[] = sources.map((source) => () =>
-      this.firstMatch(source, exten, args, deadline).catch((error) => this.note(source.name, error, null)));
-    return order === 'priority' ? inPriority(asks, deadline) : firstAnswer(asks, deadline);
+    const asks: Ask<SourceResult | null>[] = sources.map((source) => () => this.firstMatch(source, exten, args, deadline));
+    const failed = (index: number, error: unknown) => this.note(sources[index]!.name, error, null);
+    return order === 'priority' ? inPriority(asks, deadline, failed) : firstAnswer(asks, deadline, failed);
   }
 
   /** One entry per exten, in input order; null where no source matched before the deadline. */
   async reverseMany(profile: ResolvedProfile, extens: string[], callArgs: CallArgs): Promise<(SourceResult | null)[]> {
     const args = await this.withMatching(profile, callArgs);
     const { sources, deadline, order } = this.plan(profile);
-    const asks: Ask<Record<string, SourceResult>>[] = sources.map((source) => () =>
-      this.matchAll(source, extens, args, deadline).catch((error) => this.note(source.name, error, {})));
-    return order === 'priority' ? inPriorityMany(asks, extens, deadline) : firstAnswers(asks, extens, deadline);
+    const asks: Ask<Record<string, SourceResult>>[] = sources.map((source) => () => this.matchAll(source, extens, args, deadline));
+    const failed = (index: number, error: unknown) => this.note(sources[index]!.name, error, {});
+    return order === 'priority' ? inPriorityMany(asks, extens, deadline, failed) : firstAnswers(asks, extens, deadline, failed);
   }
 
   protected firstMatch(source: SourceConfig, exten: string, args: CallArgs, deadline: number) {
