@@ -67,7 +67,9 @@ export class ReverseService {
       return number_matching ? { ...args, number_matching } : args;
     };
     const needsCountry = options.number_matching === 'e164' && typeof options.default_region !== 'string';
-    return needsCountry ? this.countries.get(profile.profile.tenant_uuid).then(use) : use(null);
+    if (!needsCountry) return use(null);
+    const country = this.countries.settled(profile.profile.tenant_uuid);
+    return country !== undefined ? use(country) : this.countries.get(profile.profile.tenant_uuid).then(use);
   }
 
   private plan(profile: ResolvedProfile) {
