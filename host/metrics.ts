@@ -1,10 +1,11 @@
 // Prometheus metrics of one dird: per-source calls, errors, timeouts, latency and worker restarts,
-// result-cache hits, and per-route HTTP latency. Source calls are the reverse lookup's hot path, so a
-// call costs one histogram observe plus plain number increments on a per-source tally; the counters
-// read the tallies only when scraped.
+// result-cache hits, and per-route HTTP latency. Source calls and HTTP requests are the reverse lookup's
+// hot path, so each costs plain number updates: counters read per-source tallies when scraped, and the
+// latency histograms are TallyHistograms whose series the callers keep.
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { SourceConfig } from '../src/contracts.js';
+import { TallyHistogram } from './tally-histogram.js';
 
 export type SourceMethod = 'search' | 'firstMatch' | 'matchAll' | 'list';
 const methods: SourceMethod[] = ['search', 'firstMatch', 'matchAll', 'list'];
@@ -24,8 +25,12 @@ export class SourceMeter {
   restarts = 0;
   private readonly durations: Record<SourceMethod, (seconds: number) => void>;
 
-  constructor(readonly labels: SourceLabels, histogram: Histogram<string> | null) {
-    const observe = (method: SourceMethod) => (histogram ? histogram.labels({ ...labels, method }).observe : () => {});
+  constructor(readonly labels: SourceLabels, histogram: TallyHistogram | null) {
+    const observe = (method: SourceMethod): ((seconds: number) => void) => {
+      if (!histogram) return () => {};
+      const series = histogram.series(labels.source, labels.uuid, labels.backend, method);
+      return (seconds) => series.observe(seconds);
+    };
     this.durations = { search: observe('search'), firstMatch: observe('firstMatch'), matchAll: observe('matchAll'), list: observe('list') };
   }
 
@@ -48,9 +53,9 @@ export const noMeter = new SourceMeter({ source: '', uuid: '', backend: '' }, nu
 export class DirdMetrics {
   readonly registry = new Registry();
   private readonly meters = new Map<string, SourceMeter>();
-  private readonly sourceDuration: Histogram<string>;
+  private readonly sourceDuration: TallyHistogram;
   private readonly cacheTallies = new Map<string, { labels: { source: string; uuid: string; kind: string }; hits: number; misses: number }>();
-  private readonly httpDuration: Histogram<string>;
+  private readonly httpDuration: TallyHistogram;
 
   constructor() {
     const registers = [this.registry];
@@ -95,7 +100,7 @@ export class DirdMetrics {
         for (const meter of meters()) if (meter.restarts > 0) this.inc(meter.labels, meter.restarts);
       },
     });
-    this.sourceDuration = new Histogram({
+    this.sourceDuration = new TallyHistogram({
       name: 'dird_source_call_duration_seconds', help: 'Time from sending a call to a source sandbox to its answer',
       labelNames: [...sourceLabels, 'method'], registers,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
@@ -116,7 +121,7 @@ export class DirdMetrics {
         for (const tally of cacheTallies()) if (tally.misses > 0) this.inc(tally.labels, tally.misses);
       },
     });
-    this.httpDuration = new Histogram({
+    this.httpDuration = new TallyHistogram({
       name: 'dird_http_request_duration_seconds', help: 'HTTP request latency by route pattern',
       labelNames: ['route', 'method', 'status_code'], registers,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
@@ -158,7 +163,7 @@ export class DirdMetrics {
     const histogram = this.httpDuration;
     app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched';
-      histogram.observe({ route, method: request.method, status_code: reply.statusCode }, reply.elapsedTime / 1000);
+      histogram.series(route, request.method, reply.statusCode).observe(reply.elapsedTime / 1000);
       done();
     });
   }

@@ -29,7 +29,9 @@ export function compileAcl(template: string, paramsSchema: unknown): AclOf {
     const name = part.slice(1, -1);
     const uuid = properties[name]?.format === 'uuid';
     return (params: Record<string, unknown>) => {
-      const value = String(params[name] ?? '').replaceAll('.', '_');
+      let value = String(params[name] ?? '');
+      // replaceAll looks its pattern's Symbol.replace up on every call, even with nothing to replace.
+      if (value.includes('.')) value = value.replaceAll('.', '_');
       return uuid ? value.toLowerCase() : value;
     };
   });
@@ -96,6 +98,11 @@ class RequestAuthContext implements RequestAuth {
 
   tenant(): Promise<string> {
     return (this.requestTenant ??= this.resolveTenant());
+  }
+
+  knownTenant(): string | undefined {
+    if (this.headerTenant) return this.tenantVerified ? this.headerTenant : undefined;
+    return this.provider.knownTokenInfo(this.token)?.tenant_uuid || undefined;
   }
 
   private async resolveTenant(): Promise<string> {

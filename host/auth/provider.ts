@@ -22,6 +22,8 @@ export interface AuthProvider {
   /** The answer of check() when it is known without I/O (static tokens, cached grants), else undefined. */
   knownCheck(token: string, acl: string, tenant?: string): CheckResult | undefined;
   tokenInfo(token: string): Promise<TokenInfo>;
+  /** What tokenInfo() would answer when it is known without I/O (static tokens, cached info), else undefined. */
+  knownTokenInfo(token: string): Readonly<TokenInfo> | undefined;
   /** May `token` act in `tenant` (its own tenant or a descendant)? */
   tenantAllowed(token: string, tenant: string): Promise<boolean>;
   /** `tenant` and its descendants, as seen by `token`. */

@@ -91,6 +91,10 @@ export class StaticAuthProvider implements AuthProvider {
     return ALLOWED;
   }
 
+  knownTokenInfo(token: string): Readonly<TokenInfo> | undefined {
+    return this.tokens.get(token)?.info;
+  }
+
   async tokenInfo(token: string): Promise<TokenInfo> {
     const entry = this.tokens.get(token);
     if (!entry) throw unauthorized({ reason: 'not_found_or_expired' });

@@ -95,6 +95,10 @@ export class WazoAuthProvider implements AuthProvider {
     });
   }
 
+  knownTokenInfo(token: string): Readonly<TokenInfo> | undefined {
+    return token ? this.infos.get(token) : undefined;
+  }
+
   async tokenInfo(token: string): Promise<TokenInfo> {
     if (!token) throw unauthorized({ reason: 'not_found_or_expired' });
     const cached = this.infos.get(token);

@@ -27,6 +27,8 @@ export interface RequestAuth {
   tokenInfo(): Promise<TokenInfo>;
   /** The request tenant: Wazo-Tenant header (checked) or the token's tenant (spec §1.2). */
   tenant(): Promise<string>;
+  /** What tenant() resolves to when that is known without waiting, else undefined (then use tenant()). */
+  knownTenant(): string | undefined;
   /** [tenant] or, with recurse, the tenant and its descendants. */
   visibleTenants(recurse: boolean): Promise<string[]>;
   /** Checks an ACL that depends on more than path params (GraphQL root fields); throws 401. */

@@ -111,6 +111,10 @@ for (const database of databases) {
       t.equal(other.status, 404);
       const viaHeader = await api('GET', '/0.1/directories/lookup/main?term=a', undefined, { 'Wazo-Tenant': dird.tenants.sub });
       t.equal(viaHeader.status, 404, 'Wazo-Tenant selects the sub-tenant');
+      const reverse = (headers: Record<string, string>) => api('GET', `/0.1/directories/reverse/main/${dird.users.admin}?exten=5551000002`, undefined, headers);
+      t.equal((await reverse({})).body.display, 'Bob Bernier', 'the profile is known in its own tenant');
+      t.equal((await reverse({ 'X-Auth-Token': tokens.sub })).status, 404, 'reverse: not from a sub-tenant token');
+      t.equal((await reverse({ 'Wazo-Tenant': dird.tenants.sub })).status, 404, 'reverse: not with Wazo-Tenant of a sub-tenant');
     });
 
     t.test('csv edits are visible on the next query', async (t) => {
@@ -137,6 +141,17 @@ for (const database of databases) {
       t.equal(body.results.find((r: any) => r.source === 'people').column_values[2], 'tel:5557');
       const reverse = await api('GET', `/0.1/directories/reverse/main/${dird.users.admin}?exten=5557`);
       t.equal(reverse.body.display, 'Zulu, Zed');
+    });
+
+    t.test('a profile update changes the next reverse lookup', async (t) => {
+      const reverse = () => api('GET', `/0.1/directories/reverse/main/${dird.users.admin}?exten=5557`);
+      t.equal((await reverse()).body.source, 'people');
+      const put = await api('PUT', `/0.1/profiles/${profile.body.uuid}`, {
+        name: 'main', display: { uuid: display.uuid },
+        services: { lookup: { sources, options: { timeout: 2 } }, reverse: { sources: [{ uuid: sample.uuid }], options: { timeout: 1 } } },
+      });
+      t.equal(put.status, 204);
+      t.same((await reverse()).body, { display: null, exten: '5557', fields: {}, source: null }, 'people is no longer asked');
     });
   });
 }

@@ -41,12 +41,19 @@ export function parseProfileBody(body: unknown): ProfileInput {
 
 export class ProfileService {
   private readonly cache = new Map<string, Promise<ResolvedProfile | null>>();
+  /** The profiles of `cache` that have loaded, by tenant and name, for callers that need no promise. */
+  private readonly loaded = new Map<string, Map<string, ResolvedProfile>>();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly store: Store, private readonly changes: ChangeFeed) {
     // Any change but phonebook contacts may alter a resolved profile (its display, its sources'
     // configs): start over.
-    this.unsubscribe = changes.subscribe((kind) => (kind === 'source' || kind === 'display' || kind === 'profile' || kind === 'all') && this.cache.clear());
+    this.unsubscribe = changes.subscribe((kind) => (kind === 'source' || kind === 'display' || kind === 'profile' || kind === 'all') && this.forgetAll());
+  }
+
+  private forgetAll(): void {
+    this.cache.clear();
+    this.loaded.clear();
   }
 
   list(tenants: string[], params: ListParams): Promise<ListResult<Profile>> {
@@ -77,14 +84,25 @@ export class ProfileService {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const loading = this.load(tenant, name);
-    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    if (this.cache.size >= MAX_CACHED) this.forgetAll();
     this.cache.set(key, loading);
     // Unknown profiles are not cached (a create publishes nothing); failures are retried next time.
     const forget = () => {
       if (this.cache.get(key) === loading) this.cache.delete(key);
     };
-    loading.then((resolved) => resolved ?? forget(), forget);
+    const keep = (resolved: ResolvedProfile) => {
+      if (this.cache.get(key) !== loading) return;
+      let names = this.loaded.get(tenant);
+      if (!names) this.loaded.set(tenant, (names = new Map()));
+      names.set(name, resolved);
+    };
+    loading.then((resolved) => (resolved ? keep(resolved) : forget()), forget);
     return loading;
+  }
+
+  /** What resolve() would give at once, when it has loaded that profile already; else undefined. */
+  resolved(tenant: string, name: string): ResolvedProfile | undefined {
+    return this.loaded.get(tenant)?.get(name);
   }
 
   private async load(tenant: string, name: string): Promise<ResolvedProfile | null> {
@@ -115,7 +133,7 @@ export class ProfileService {
 
   close(): void {
     this.unsubscribe();
-    this.cache.clear();
+    this.forgetAll();
   }
 }
 

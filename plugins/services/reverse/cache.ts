@@ -139,16 +139,28 @@ export class ReverseCache {
   }
 
   private cacheOf(source: SourceConfig): SourceCache | null {
-    if (!this.bySource.has(source.uuid)) {
+    let cache = this.bySource.get(source.uuid);
+    if (cache === undefined) {
       const settings = cacheSettings(this.config, source);
-      this.bySource.set(source.uuid, settings && new SourceCache(source, settings, this.now));
+      this.bySource.set(source.uuid, (cache = settings && new SourceCache(source, settings, this.now)));
     }
-    return this.bySource.get(source.uuid)!;
+    return cache;
   }
 
-  async firstMatch(source: SourceConfig, exten: string, args: CallArgs, deadline: number, fetch: FetchOne): Promise<SourceResult | null> {
+  firstMatch(source: SourceConfig, exten: string, args: CallArgs, deadline: number, fetch: FetchOne): Promise<SourceResult | null> {
     const cache = this.cacheOf(source);
-    if (!cache) return fetch(deadline);
+    if (!cache) {
+      // An uncached source's promise as is: an async wrapper would cost the hot path two more turns.
+      try {
+        return fetch(deadline);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.cachedFirstMatch(cache, source, exten, args, deadline, fetch);
+  }
+
+  private async cachedFirstMatch(cache: SourceCache, source: SourceConfig, exten: string, args: CallArgs, deadline: number, fetch: FetchOne): Promise<SourceResult | null> {
     const key = cache.key(exten, args);
     const { outcome, value } = cache.read(key);
     this.count(source, outcome);

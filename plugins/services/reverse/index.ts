@@ -37,18 +37,18 @@ export class ReverseService {
 
   private reverseWith(profile: ResolvedProfile, exten: string, args: CallArgs): Promise<SourceResult | null> {
     const { sources, deadline, order } = this.plan(profile);
-    const asks: Ask<SourceResult | null>[] = sources.map((source) => () =>
-      this.firstMatch(source, exten, args, deadline).catch((error) => this.note(source.name, error, null)));
-    return order === 'priority' ? inPriority(asks, deadline) : firstAnswer(asks, deadline);
+    const asks: Ask<SourceResult | null>[] = sources.map((source) => () => this.firstMatch(source, exten, args, deadline));
+    const failed = (index: number, error: unknown) => this.note(sources[index]!.name, error, null);
+    return order === 'priority' ? inPriority(asks, deadline, failed) : firstAnswer(asks, deadline, failed);
   }
 
   /** One entry per exten, in input order; null where no source matched before the deadline. */
   async reverseMany(profile: ResolvedProfile, extens: string[], callArgs: CallArgs): Promise<(SourceResult | null)[]> {
     const args = await this.withMatching(profile, callArgs);
     const { sources, deadline, order } = this.plan(profile);
-    const asks: Ask<Record<string, SourceResult>>[] = sources.map((source) => () =>
-      this.matchAll(source, extens, args, deadline).catch((error) => this.note(source.name, error, {})));
-    return order === 'priority' ? inPriorityMany(asks, extens, deadline) : firstAnswers(asks, extens, deadline);
+    const asks: Ask<Record<string, SourceResult>>[] = sources.map((source) => () => this.matchAll(source, extens, args, deadline));
+    const failed = (index: number, error: unknown) => this.note(sources[index]!.name, error, {});
+    return order === 'priority' ? inPriorityMany(asks, extens, deadline, failed) : firstAnswers(asks, extens, deadline, failed);
   }
 
   protected firstMatch(source: SourceConfig, exten: string, args: CallArgs, deadline: number) {
@@ -67,7 +67,9 @@ export class ReverseService {
       return number_matching ? { ...args, number_matching } : args;
     };
     const needsCountry = options.number_matching === 'e164' && typeof options.default_region !== 'string';
-    return needsCountry ? this.countries.get(profile.profile.tenant_uuid).then(use) : use(null);
+    if (!needsCountry) return use(null);
+    const country = this.countries.settled(profile.profile.tenant_uuid);
+    return country !== undefined ? use(country) : this.countries.get(profile.profile.tenant_uuid).then(use);
   }
 
   private plan(profile: ResolvedProfile) {

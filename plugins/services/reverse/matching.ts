@@ -20,7 +20,8 @@ const MAX_TENANTS = 10_000;
 
 /** Tenant countries read from the store and kept briefly (a reverse lookup must not query it each time). */
 export class TenantCountries {
-  private readonly known = new Map<string, { country: Promise<string | null>; at: number }>();
+  /** `value` is set once `country` has settled, for lookups that need no promise. */
+  private readonly known = new Map<string, { country: Promise<string | null>; at: number; value?: string | null }>();
 
   constructor(private readonly countryOf: CountryOf, private readonly log: Logger, private readonly now = Date.now) {}
 
@@ -28,6 +29,12 @@ export class TenantCountries {
   forget(tenant: string | null): void {
     if (tenant === null) this.known.clear();
     else this.known.delete(tenant);
+  }
+
+  /** What get() would resolve to, when that is known already; else undefined. */
+  settled(tenant: string): string | null | undefined {
+    const hit = this.known.get(tenant);
+    return hit && this.now() - hit.at < COUNTRY_TTL_MS ? hit.value : undefined;
   }
 
   get(tenant: string): Promise<string | null> {
@@ -41,7 +48,9 @@ export class TenantCountries {
         return null;
       });
     if (this.known.size >= MAX_TENANTS) this.known.clear();
-    this.known.set(tenant, { country, at: this.now() });
+    const entry: { country: Promise<string | null>; at: number; value?: string | null } = { country, at: this.now() };
+    this.known.set(tenant, entry);
+    void country.then((value) => (entry.value = value));
     return country;
   }
 }

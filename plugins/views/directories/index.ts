@@ -67,17 +67,23 @@ export default class DirectoriesView implements ViewPlugin {
     app.get<{ Params: UserParams }>('/0.1/directories/reverse/:profile/:user_uuid', {
       schema: { tags: ['directories'], summary: 'Find the contact of a number', params: userParams, querystring: extenQuery },
       config: { acl: 'dird.directories.reverse.{profile}.{user_uuid}.read', errors: 'legacy' },
-    }, async (request) => {
+    }, (request) => {
       const { exten } = request.query as { exten?: string };
       if (exten === undefined) throw new FrameworkError(400, { exten: 'Missing required parameter in the query string' });
-      const profile = await resolve(request, request.params.profile, 'legacy');
-      const result = await reverse.reverse(profile, exten, await callArgs(request, request.params.user_uuid));
-      return {
+      const { profile: name, user_uuid } = request.params;
+      // The caller-ID hot path: with the tenant and the profile already known, the sources are asked
+      // without awaiting anything first.
+      const tenant = request.dird.knownTenant();
+      const profile = tenant === undefined ? undefined : profiles.resolved(tenant, name);
+      const found = profile
+        ? reverse.reverse(profile, exten, { token: request.dird.token, user_uuid, xivo_user_uuid: user_uuid, tenant_uuid: tenant! })
+        : resolve(request, name, 'legacy').then(async (resolved) => reverse.reverse(resolved, exten, await callArgs(request, user_uuid)));
+      return found.then((result) => ({
         display: (result?.fields.reverse as string | null | undefined) ?? null,
         exten,
         fields: result?.fields ?? {},
         source: result?.source ?? null,
-      };
+      }));
     });
   }
 }
