@@ -1,10 +1,10 @@
 // The worker's side of shared answers (src/shared-answers.ts): what a back-end's `answers.publish`
 // does. Rows are encoded once per data version (the `rows` array's identity), each table once.
 import type { AnswerPublisher, Fields, SourceResult } from '../src/contracts.js';
-import { encodeRows, encodeTable, type AnswerSnapshot } from '../src/shared-answers.js';
+import { encodeRows, encodeTable, type AnswerSnapshot, type RowMeta } from '../src/shared-answers.js';
 
 export class WorkerAnswers implements AnswerPublisher {
-  private version: { rows: readonly Fields[]; index: Map<Fields, number>; buffer: Promise<SharedArrayBuffer | null> } | null = null;
+  private version: { rows: readonly Fields[]; index: Map<Fields, number>; buffer: Promise<{ rows: SharedArrayBuffer; meta: RowMeta } | null> } | null = null;
   private readonly tableBuffers = new WeakMap<ReadonlyMap<string, Fields>, SharedArrayBuffer>();
   private sequence = 0;
 
@@ -30,11 +30,11 @@ export class WorkerAnswers implements AnswerPublisher {
     }
     const version = this.version;
     const named = [...tables];
-    version.buffer.then((rowsBuffer) => {
-      if (sequence !== this.sequence || rowsBuffer === null) return; // a later publish supersedes this one
+    version.buffer.then((encodedRows) => {
+      if (sequence !== this.sequence || encodedRows === null) return; // a later publish supersedes this one
       const encoded: Record<string, SharedArrayBuffer> = {};
       for (const [name, table] of named) encoded[name] = this.tableBuffer(table, version.index);
-      this.send({ rows: rowsBuffer, tables: encoded, ...(validWhile ? { guard: { counter: validWhile.counter, value: validWhile.value } } : {}) });
+      this.send({ ...encodedRows, tables: encoded, ...(validWhile ? { guard: { counter: validWhile.counter, value: validWhile.value } } : {}) });
     }).catch((error) => {
       this.warn(`answers not published, the host asks the worker instead: ${error?.message ?? error}`);
     });

@@ -4,16 +4,23 @@
 // that does not decode to a result makes the host ask the worker as usual.
 //
 // A snapshot is immutable once published (a new data version is a new snapshot):
-// - `rows`: [u32 count][u32 offset × (count + 1)][UTF-8 JSON of each row's SourceResult]
+// - `rows`: [u32 count][u32 offset × (count + 1)][UTF-8 JSON of each row], a row being
+//   `[fields, [xivo_id, agent_id, user_id, user_uuid, endpoint_id, source_entry_id]]`; what every row of a
+//   source shares (source, backend, flags) travels once, as `meta`, so a row holds little beyond its
+//   own fields.
 // - one table per name (`exact`; `folded`, which firstMatch probes with the lower-cased number instead
 //   of `exact` when it is there; NumberIndex's `e164:…`, `unparsed:…`, `suffix:…`): an
 //   open-addressing hash table [u32 capacity][u32 size][slot × capacity][keys as UTF-16 code units],
 //   each slot [u32 hash][u32 key start][u32 key length][u32 row + 1] (row 0 marks an empty slot).
 import { matchKeys, type NumberMatching } from './numbers.js';
-import type { SourceResult } from './contracts.js';
+import type { Relations, SourceResult } from './contracts.js';
+
+/** What every result of a source has in common. */
+export type RowMeta = Pick<SourceResult, 'source' | 'backend' | 'is_personal' | 'is_deletable'>;
 
 export interface AnswerSnapshot {
   rows: SharedArrayBuffer;
+  meta: RowMeta;
   tables: Record<string, SharedArrayBuffer>;
   /** Valid only while the Int32 at index 0 of `counter` equals `value` (a data version the host bumps). */
   guard?: AnswerGuard;
@@ -42,15 +49,19 @@ export async function encodeRows<T>(
   toResult: (row: T) => SourceResult,
   chunk = 5_000,
   wanted: () => boolean = () => true,
-): Promise<SharedArrayBuffer | null> {
+): Promise<{ rows: SharedArrayBuffer; meta: RowMeta } | null> {
   const texts: Buffer[] = [];
   let bytes = 0;
+  let meta: RowMeta = { source: '', backend: '', is_personal: false, is_deletable: false };
   for (let i = 0; i < rows.length; i++) {
     if (i > 0 && i % chunk === 0) {
       await new Promise((resolve) => setImmediate(resolve));
       if (!wanted()) return null;
     }
-    const text = Buffer.from(JSON.stringify(toResult(rows[i])), 'utf8');
+    const { fields, relations: r, ...shared } = toResult(rows[i]);
+    if (i === 0) meta = shared;
+    else if (!sameMeta(meta, shared)) throw new Error('results of one source differ in source, backend or flags');
+    const text = Buffer.from(JSON.stringify([fields, [r.xivo_id, r.agent_id, r.user_id, r.user_uuid, r.endpoint_id, r.source_entry_id]]), 'utf8');
     texts.push(text);
     bytes += text.length;
   }
@@ -66,7 +77,11 @@ export async function encodeRows<T>(
     at += text.length;
   });
   header[1 + rows.length] = at;
-  return buffer;
+  return { rows: buffer, meta };
+}
+
+function sameMeta(a: RowMeta, b: RowMeta): boolean {
+  return a.source === b.source && a.backend === b.backend && a.is_personal === b.is_personal && a.is_deletable === b.is_deletable;
 }
 
 /** A table of `key → row index`, at most half full. */
@@ -145,6 +160,7 @@ export class AnswerReader {
     private readonly tables: Map<string, Table>,
     private readonly rows: Uint32Array,
     private readonly text: Buffer,
+    private readonly meta: RowMeta,
     private readonly guard: { counter: Int32Array; value: number } | null,
   ) {
     this.exact = tables.get('exact')!;
@@ -154,8 +170,9 @@ export class AnswerReader {
   /** Null when the snapshot is malformed. */
   static open(snapshot: unknown): AnswerReader | null {
     if (typeof snapshot !== 'object' || snapshot === null) return null;
-    const { rows, tables, guard } = snapshot as Partial<AnswerSnapshot>;
+    const { rows, tables, guard, meta } = snapshot as Partial<AnswerSnapshot>;
     if (!(rows instanceof SharedArrayBuffer) || rows.byteLength < 8 || typeof tables !== 'object' || tables === null) return null;
+    if (!isMeta(meta)) return null;
     const count = new Uint32Array(rows, 0, 1)[0];
     const head = 4 * (count + 2);
     if (head > rows.byteLength) return null;
@@ -171,7 +188,8 @@ export class AnswerReader {
       if (!(guard?.counter instanceof SharedArrayBuffer) || guard.counter.byteLength < 4 || !Number.isInteger(guard.value)) return null;
       checked = { counter: new Int32Array(guard.counter, 0, 1), value: guard.value };
     }
-    return new AnswerReader(opened, new Uint32Array(rows, 0, count + 2), Buffer.from(rows, head), checked);
+    const { source, backend, is_personal, is_deletable } = meta;
+    return new AnswerReader(opened, new Uint32Array(rows, 0, count + 2), Buffer.from(rows, head), { source, backend, is_personal, is_deletable }, checked);
   }
 
   /** Whether the data these answers were taken from is still current. */
@@ -216,16 +234,23 @@ export class AnswerReader {
     const start = this.rows[1 + index];
     const end = this.rows[2 + index];
     if (!(start <= end && end <= this.text.length)) return undefined;
+    let value: unknown;
     try {
-      const value = JSON.parse(this.text.toString('utf8', start, end));
-      return isResult(value) ? value : undefined;
+      value = JSON.parse(this.text.toString('utf8', start, end));
     } catch {
       return undefined;
     }
+    if (!Array.isArray(value) || value.length !== 2) return undefined;
+    const [fields, r] = value;
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields) || !Array.isArray(r) || r.length !== 6) return undefined;
+    const source_entry_id = r[5] === null || typeof r[5] === 'string' ? r[5] : null;
+    const relations: Relations = { xivo_id: r[0], agent_id: r[1], user_id: r[2], user_uuid: r[3], endpoint_id: r[4], source_entry_id };
+    const { source, backend, is_personal, is_deletable } = this.meta;
+    return { fields, relations, source, backend, is_personal, is_deletable };
   }
 }
 
-function isResult(value: any): value is SourceResult {
-  return typeof value === 'object' && value !== null && typeof value.fields === 'object' && value.fields !== null &&
-    typeof value.relations === 'object' && value.relations !== null && typeof value.source === 'string';
+function isMeta(meta: any): meta is RowMeta {
+  return typeof meta === 'object' && meta !== null && typeof meta.source === 'string' && typeof meta.backend === 'string' &&
+    typeof meta.is_personal === 'boolean' && typeof meta.is_deletable === 'boolean';
 }

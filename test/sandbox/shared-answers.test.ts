@@ -57,13 +57,16 @@ t.test('the reader finds every key among many, including colliding and non-ASCII
   const rows = Array.from({ length: 3000 }, (_, i) => ({ id: String(i), number: `+3312345${String(i).padStart(4, '0')}`, name: `Zoë ${i}` }));
   const keys = new Map(rows.map((row, i) => [row.number, i] as const));
   keys.set('名前', 7);
+  const relations = { xivo_id: null, agent_id: 4, user_id: null, user_uuid: 'u', endpoint_id: null, source_entry_id: 'e' };
   const snapshot = {
-    rows: await encodeRows(rows, (row) => ({ fields: row, relations: {} as any, source: 's', backend: 'b', is_personal: false, is_deletable: false }), 500),
+    ...(await encodeRows(rows, (row) => ({ fields: row, relations, source: 's', backend: 'b', is_personal: true, is_deletable: false }), 500))!,
     tables: { exact: encodeTable(keys) },
   };
   const reader = AnswerReader.open(snapshot)!;
   t.ok(reader);
   for (const i of [0, 1, 1234, 2999]) t.equal(reader.firstMatch(rows[i].number, null)?.fields.name, `Zoë ${i}`);
+  t.strictSame(reader.firstMatch(rows[5].number, null), { fields: rows[5], relations, source: 's', backend: 'b', is_personal: true, is_deletable: false },
+    'a whole result, as the worker builds it');
   t.equal(reader.firstMatch('名前', null)?.fields.name, 'Zoë 7');
   t.equal(reader.firstMatch('+33123450000 ', null), null, 'a key that is not there is a miss');
   t.same(reader.firstMatch('+33123450000', { mode: 'e164', region: 'FR', suffix_digits: 9 }), reader.firstMatch('+33123450000', null), 'an exact hit first');
@@ -73,7 +76,7 @@ t.test('the reader finds every key among many, including colliding and non-ASCII
 });
 
 t.test('malformed snapshots are refused', async (t) => {
-  const rows = await encodeRows([{ a: 1 }], (row) => ({ fields: row, relations: {} as any, source: 's', backend: 'b', is_personal: false, is_deletable: false }));
+  const { rows, meta } = (await encodeRows([{ a: 1 }], (row) => ({ fields: row, relations: {} as any, source: 's', backend: 'b', is_personal: false, is_deletable: false })))!;
   const table = encodeTable(new Map([['1', 0]]));
   const odd = new SharedArrayBuffer(4 * 20);
   new Uint32Array(odd)[0] = 3; // capacity not a power of two
@@ -82,13 +85,16 @@ t.test('malformed snapshots are refused', async (t) => {
   const huge = new SharedArrayBuffer(8);
   new Uint32Array(huge)[0] = 1e6; // a million rows in 8 bytes
   for (const [what, snapshot] of Object.entries({
-    null: null, string: 'x', 'rows not shared': { rows: new ArrayBuffer(8), tables: { exact: table } },
-    'no exact table': { rows, tables: {} }, 'table not shared': { rows, tables: { exact: 'x' } },
-    'bad capacity': { rows, tables: { exact: odd } }, 'short table': { rows, tables: { exact: short } },
-    'short rows': { rows: huge, tables: { exact: table } },
+    null: null, string: 'x', 'rows not shared': { rows: new ArrayBuffer(8), meta, tables: { exact: table } },
+    'no exact table': { rows, meta, tables: {} }, 'table not shared': { rows, meta, tables: { exact: 'x' } },
+    'bad capacity': { rows, meta, tables: { exact: odd } }, 'short table': { rows, meta, tables: { exact: short } },
+    'short rows': { rows: huge, meta, tables: { exact: table } }, 'no meta': { rows, tables: { exact: table } },
+    'bad meta': { rows, meta: { ...meta, is_personal: 'yes' }, tables: { exact: table } },
+    'bad guard': { rows, meta, tables: { exact: table }, guard: { counter: new ArrayBuffer(4), value: 1 } },
   })) {
     t.equal(AnswerReader.open(snapshot), null, what);
   }
+  t.ok(AnswerReader.open({ rows, meta, tables: { exact: table } }), 'the same parts, well formed, open');
 });
 
 t.test('csv: the host answers as the worker does, in every matching mode', async (t) => {
