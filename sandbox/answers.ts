@@ -1,10 +1,10 @@
 // The worker's side of shared answers (src/shared-answers.ts): what a back-end's `answers.publish`
 // does. Rows are encoded once per data version (the `rows` array's identity), each table once.
 import type { AnswerPublisher, Fields, SourceResult } from '../src/contracts.js';
-import { encodeRows, encodeTable, type AnswerSnapshot, type RowMeta } from '../src/shared-answers.js';
+import { encodeRows, encodeTable, type AnswerSnapshot } from '../src/shared-answers.js';
 
 export class WorkerAnswers implements AnswerPublisher {
-  private version: { rows: readonly Fields[]; index: Map<Fields, number>; buffer: Promise<{ rows: SharedArrayBuffer; meta: RowMeta } | null> } | null = null;
+  private version: { rows: readonly Fields[]; index: Map<Fields, number>; buffer: ReturnType<typeof encodeRows> } | null = null;
   private readonly tableBuffers = new WeakMap<ReadonlyMap<string, Fields>, SharedArrayBuffer>();
   private sequence = 0;
 

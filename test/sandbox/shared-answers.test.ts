@@ -75,8 +75,21 @@ t.test('the reader finds every key among many, including colliding and non-ASCII
     'a number matching without its table is for the worker');
 });
 
+t.test('values of every kind come back as the worker built them', async (t) => {
+  const odd = JSON.parse('{"__proto__": {"polluted": true}}');
+  const fields = { text: 'Zoë', other: '☎️ 電話', empty: '', count: 42, ok: true, none: null, list: ['a', 1], nested: { a: { b: 'c' } }, gone: undefined, ...odd };
+  const relations = { xivo_id: 'x', agent_id: 7, user_id: null, user_uuid: null, endpoint_id: 3, source_entry_id: null };
+  const encoded = (await encodeRows([fields], (row) => ({ fields: row, relations, source: 'é', backend: 'b', is_personal: false, is_deletable: true })))!;
+  const reader = AnswerReader.open({ ...encoded, tables: { exact: encodeTable(new Map([['1', 0]])) } })!;
+  const answer = reader.firstMatch('1', null)!;
+  t.same(JSON.parse(JSON.stringify(answer)), JSON.parse(JSON.stringify({ fields, relations, source: 'é', backend: 'b', is_personal: false, is_deletable: true })));
+  t.same(Object.keys(answer.fields), ['text', 'other', 'empty', 'count', 'ok', 'none', 'list', 'nested', '__proto__']);
+  t.equal(Object.getPrototypeOf(answer.fields), Object.prototype, 'a `__proto__` field is a field, not a prototype');
+  t.equal(({} as any).polluted, undefined);
+});
+
 t.test('malformed snapshots are refused', async (t) => {
-  const { rows, meta } = (await encodeRows([{ a: 1 }], (row) => ({ fields: row, relations: {} as any, source: 's', backend: 'b', is_personal: false, is_deletable: false })))!;
+  const { rows, keys, meta } = (await encodeRows([{ a: 1 }], (row) => ({ fields: row, relations: {} as any, source: 's', backend: 'b', is_personal: false, is_deletable: false })))!;
   const table = encodeTable(new Map([['1', 0]]));
   const odd = new SharedArrayBuffer(4 * 20);
   new Uint32Array(odd)[0] = 3; // capacity not a power of two
@@ -85,16 +98,17 @@ t.test('malformed snapshots are refused', async (t) => {
   const huge = new SharedArrayBuffer(8);
   new Uint32Array(huge)[0] = 1e6; // a million rows in 8 bytes
   for (const [what, snapshot] of Object.entries({
-    null: null, string: 'x', 'rows not shared': { rows: new ArrayBuffer(8), meta, tables: { exact: table } },
-    'no exact table': { rows, meta, tables: {} }, 'table not shared': { rows, meta, tables: { exact: 'x' } },
-    'bad capacity': { rows, meta, tables: { exact: odd } }, 'short table': { rows, meta, tables: { exact: short } },
-    'short rows': { rows: huge, meta, tables: { exact: table } }, 'no meta': { rows, tables: { exact: table } },
-    'bad meta': { rows, meta: { ...meta, is_personal: 'yes' }, tables: { exact: table } },
-    'bad guard': { rows, meta, tables: { exact: table }, guard: { counter: new ArrayBuffer(4), value: 1 } },
+    null: null, string: 'x', 'rows not shared': { rows: new ArrayBuffer(8), keys, meta, tables: { exact: table } },
+    'no exact table': { rows, keys, meta, tables: {} }, 'table not shared': { rows, keys, meta, tables: { exact: 'x' } },
+    'bad capacity': { rows, keys, meta, tables: { exact: odd } }, 'short table': { rows, keys, meta, tables: { exact: short } },
+    'short rows': { rows: huge, keys, meta, tables: { exact: table } }, 'no meta': { rows, keys, tables: { exact: table } },
+    'no keys': { rows, meta, tables: { exact: table } }, 'keys not text': { rows, keys: [1], meta, tables: { exact: table } },
+    'bad meta': { rows, keys, meta: { ...meta, is_personal: 'yes' }, tables: { exact: table } },
+    'bad guard': { rows, keys, meta, tables: { exact: table }, guard: { counter: new ArrayBuffer(4), value: 1 } },
   })) {
     t.equal(AnswerReader.open(snapshot), null, what);
   }
-  t.ok(AnswerReader.open({ rows, meta, tables: { exact: table } }), 'the same parts, well formed, open');
+  t.ok(AnswerReader.open({ rows, keys, meta, tables: { exact: table } }), 'the same parts, well formed, open');
 });
 
 t.test('csv: the host answers as the worker does, in every matching mode', async (t) => {
