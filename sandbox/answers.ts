@@ -9,7 +9,8 @@ export class WorkerAnswers implements AnswerPublisher {
   private sequence = 0;
 
   constructor(
-    private readonly build: (raw: Fields) => SourceResult,
+    /** The source's result builder, known once the back-end's load is done. */
+    private readonly builder: Promise<(raw: Fields) => SourceResult>,
     /** Sends a snapshot to the host; null withdraws the last one. */
     private readonly send: (snapshot: AnswerSnapshot | null) => void,
     private readonly warn: (message: string) => void,
@@ -24,7 +25,8 @@ export class WorkerAnswers implements AnswerPublisher {
     if (this.version?.rows !== rows) {
       // The host must not answer from the data before while this version is encoded.
       this.send(null);
-      const buffer = encodeRows(rows, this.build, undefined, () => this.version?.rows === rows);
+      const wanted = () => this.version?.rows === rows;
+      const buffer = this.builder.then((build) => (wanted() ? encodeRows(rows, build, undefined, wanted) : null));
       buffer.catch(() => {});
       this.version = { rows, index: new Map(rows.map((row, i) => [row, i])), buffer };
     }

@@ -46,14 +46,18 @@ async function load(): Promise<Loaded> {
   // A CommonJS module's `module.exports` arrives as `default`; an ES module compiled to CJS nests it again.
   const Class = typeof module.default === 'function' ? module.default : module.default?.default;
   if (typeof Class !== 'function') throw new Error(`${boot.modulePath} has no default export class`);
-  const flags = module.resultFlags ?? module.default?.resultFlags;
-  const relations = module.relations ?? module.default?.relations;
-  const build = makeResultBuilder({ source: boot.source, flags, relations });
+  // The result builder reads format_columns after load: a back-end may complete them there (google does).
+  let built: (build: Loaded['build']) => void = () => {};
+  const builder = new Promise<Loaded['build']>((resolve) => (built = resolve));
   const answers = boot.sharedAnswers
-    ? new WorkerAnswers(build, (snapshot) => post({ dird: 'answers', threadId, snapshot }), (message) => void host.log('warn', message).catch(() => {}))
+    ? new WorkerAnswers(builder, (snapshot) => post({ dird: 'answers', threadId, snapshot }), (message) => void host.log('warn', message).catch(() => {}))
     : undefined;
   const backend: Backend = new Class();
   await backend.load?.({ config: boot.source, main_config: boot.mainConfig, host, answers });
+  const flags = module.resultFlags ?? module.default?.resultFlags;
+  const relations = module.relations ?? module.default?.relations;
+  const build = makeResultBuilder({ source: boot.source, flags, relations });
+  built(build);
   return { backend, build };
 }
 

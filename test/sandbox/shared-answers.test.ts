@@ -141,6 +141,7 @@ t.test('published answers are read in the host, without a call into the worker',
   const sandboxed = publishing('honest');
   await sandboxed.firstMatch('warm-up', e164, far());
   t.equal(await eventually(async () => nameOf(await sandboxed.firstMatch('123', exact, far())), 'Published'), 'Published');
+  t.equal((await sandboxed.firstMatch('123', exact, far()))?.fields.label, 'label of Published', 'with the format columns load completed');
   t.equal(await sandboxed.firstMatch('999', exact, far()), null, 'an exact miss is answered by the host too');
   t.equal(await sandboxed.firstMatch('nobody', e164, far()), null, 'a value that is no number only matches exactly: answered too');
   t.equal(nameOf(await sandboxed.firstMatch('0987654321', e164, far())), 'Worker', 'a number whose matching has no table goes to the worker');
