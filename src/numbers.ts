@@ -43,6 +43,8 @@ export function matchingOf(args: CallArgs | null | undefined): NumberMatching | 
   const digits = Number.isInteger(m.suffix_digits) && m.suffix_digits >= MIN_SUFFIX_DIGITS && m.suffix_digits <= MAX_SUFFIX_DIGITS
     ? m.suffix_digits : DEFAULT_SUFFIX_DIGITS;
   const region = typeof m.region === 'string' && /^[A-Z]{2}$/.test(m.region) ? m.region : null;
+  // A valid matching is kept as it is: the same object on every call lets matchKeys find its cache at once.
+  if (digits === m.suffix_digits && region === m.region) return m;
   return { mode: m.mode, region, suffix_digits: digits };
 }
 
@@ -94,10 +96,19 @@ const MAX_KEY_CACHES = 16;
 const keysCaches = new Map<string, Map<string, MatchKeys>>();
 
 /** The keys of an incoming number (cached: parsing costs 10–40 µs). */
+/** The matching object matchKeys saw last, and its cache (the host passes one object per profile). */
+let lastMatching: NumberMatching | null = null;
+let lastCache = new Map<string, MatchKeys>();
+
 export function matchKeys(exten: string, m: NumberMatching): MatchKeys {
-  const matchingKey = m.mode === 'suffix' ? `s${m.suffix_digits}` : `e${m.suffix_digits}${m.region ?? ''}`;
-  let cache = keysCaches.get(matchingKey);
-  if (!cache) remember(keysCaches, matchingKey, (cache = new Map()), MAX_KEY_CACHES);
+  let cache = lastCache;
+  if (m !== lastMatching) {
+    const matchingKey = m.mode === 'suffix' ? `s${m.suffix_digits}` : `e${m.suffix_digits}${m.region ?? ''}`;
+    const known = keysCaches.get(matchingKey);
+    if (known) cache = known;
+    else remember(keysCaches, matchingKey, (cache = new Map()), MAX_KEY_CACHES);
+    [lastMatching, lastCache] = [m, cache];
+  }
   const cached = cache.get(exten);
   if (cached) return cached;
   const keys = computeKeys(exten, m);

@@ -6,6 +6,7 @@ import type { CallArgs, ServiceLoadArgs, ServicePlugin, SourceConfig, SourceRegi
 import type { DirdMetrics } from '../../../host/metrics.js';
 import type { ResolvedProfile } from '../profile/index.js';
 import { ReverseCache } from './cache.js';
+import type { NumberMatching } from '../../../src/numbers.js';
 import { TenantCountries, numberMatchingOf, type CountryOf } from './matching.js';
 import { firstAnswer, firstAnswers, inPriority, inPriorityMany, type Ask } from './order.js';
 
@@ -63,13 +64,27 @@ export class ReverseService {
   private withMatching(profile: ResolvedProfile, args: CallArgs): CallArgs | Promise<CallArgs> {
     const options = profile.services.reverse?.options ?? {};
     const use = (country: string | null) => {
-      const number_matching = numberMatchingOf(options, country);
+      const number_matching = this.matchingOf(options, country);
       return number_matching ? { ...args, number_matching } : args;
     };
     const needsCountry = options.number_matching === 'e164' && typeof options.default_region !== 'string';
     if (!needsCountry) return use(null);
     const country = this.countries.settled(profile.profile.tenant_uuid);
     return country !== undefined ? use(country) : this.countries.get(profile.profile.tenant_uuid).then(use);
+  }
+
+  /**
+   * One NumberMatching object per profile options (shared read-only objects, replaced when the profile
+   * changes) and country: the sources' caches of parsed numbers are found by its identity.
+   */
+  private readonly matchings = new WeakMap<Record<string, unknown>, Map<string | null, NumberMatching | null>>();
+
+  private matchingOf(options: Record<string, unknown>, country: string | null): NumberMatching | null {
+    let byCountry = this.matchings.get(options);
+    if (!byCountry) this.matchings.set(options, (byCountry = new Map()));
+    let matching = byCountry.get(country);
+    if (matching === undefined) byCountry.set(country, (matching = numberMatchingOf(options, country)));
+    return matching;
   }
 
   private plan(profile: ResolvedProfile) {
