@@ -1,7 +1,8 @@
-// The worker's side of shared answers (src/shared-answers.ts): what a back-end's `answers.publish`
-// does. Rows are encoded once per data version (the `rows` array's identity), each table once.
+// The worker's side of shared answers (the format is in src/shared-answers.ts): what a back-end's
+// `answers.publish` does, and the encoders. Rows are encoded once per data version (the `rows` array's
+// identity), each table once.
 import type { AnswerPublisher, Fields, SourceResult } from '../src/contracts.js';
-import { encodeRows, encodeTable, type AnswerSnapshot } from '../src/shared-answers.js';
+import { hash, Kind, RELATIONS, SLOT, TABLE_HEADER, type AnswerSnapshot, type RowMeta } from '../src/shared-answers.js';
 
 export class WorkerAnswers implements AnswerPublisher {
   private version: { rows: readonly Fields[]; index: Map<Fields, number>; buffer: ReturnType<typeof encodeRows> } | null = null;
@@ -54,4 +55,118 @@ export class WorkerAnswers implements AnswerPublisher {
     this.tableBuffers.set(table, buffer);
     return buffer;
   }
+}
+
+const LATIN1 = /^[\x00-\xff]*$/;
+
+/** A growing byte buffer for the rows (copied into shared memory once complete). */
+class RowBytes {
+  buf = Buffer.allocUnsafe(1 << 16);
+  at = 0;
+
+  private ensure(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(bigger, 0, 0, this.at);
+    this.buf = bigger;
+  }
+
+  u16(n: number): void {
+    this.ensure(2);
+    this.buf.writeUInt16LE(n, this.at);
+    this.at += 2;
+  }
+
+  value(value: unknown): void {
+    let kind: Kind = Kind.Null;
+    let text = '';
+    if (typeof value === 'string') {
+      kind = LATIN1.test(value) ? Kind.Latin1 : Kind.Utf8;
+      text = value;
+    } else if (value !== null && value !== undefined) {
+      const json = JSON.stringify(value);
+      if (json !== undefined) [kind, text] = [Kind.Json, json];
+    }
+    this.ensure(5 + text.length * 3);
+    const length = text === '' ? 0 : this.buf.write(text, this.at + 5, kind === Kind.Latin1 ? 'latin1' : 'utf8');
+    this.buf[this.at] = kind;
+    this.buf.writeUInt32LE(length, this.at + 1);
+    this.at += 5 + length;
+  }
+}
+
+/**
+ * The results of rows in one buffer; yields to the event loop every `chunk` rows (heartbeats go on),
+ * and gives up (null) at such a point when `wanted()` says a newer version superseded this one.
+ */
+export async function encodeRows<T>(
+  rows: readonly T[],
+  toResult: (row: T) => SourceResult,
+  chunk = 5_000,
+  wanted: () => boolean = () => true,
+): Promise<Pick<AnswerSnapshot, 'rows' | 'keys' | 'meta'> | null> {
+  const bytes = new RowBytes();
+  const offsets: number[] = [];
+  const keys = new Map<string, number>();
+  let meta: RowMeta = { source: '', backend: '', is_personal: false, is_deletable: false };
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0 && i % chunk === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!wanted()) return null;
+    }
+    const { fields, relations, ...shared } = toResult(rows[i]);
+    if (i === 0) meta = shared;
+    else if (!sameMeta(meta, shared)) throw new Error('results of one source differ in source, backend or flags');
+    offsets.push(bytes.at);
+    const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+    bytes.u16(entries.length);
+    for (const [key, value] of entries) {
+      let index = keys.get(key);
+      if (index === undefined) keys.set(key, (index = keys.size));
+      if (index > 0xffff) throw new Error('more than 65,536 field names');
+      bytes.u16(index);
+      bytes.value(value);
+    }
+    for (const name of RELATIONS) bytes.value(relations[name]);
+  }
+  offsets.push(bytes.at);
+  const head = 4 * (rows.length + 2);
+  const buffer = new SharedArrayBuffer(head + bytes.at);
+  const header = new Uint32Array(buffer, 0, rows.length + 2);
+  header[0] = rows.length;
+  header.set(offsets, 1);
+  bytes.buf.copy(Buffer.from(buffer, head), 0, 0, bytes.at);
+  return { rows: buffer, keys: [...keys.keys()], meta };
+}
+
+function sameMeta(a: RowMeta, b: RowMeta): boolean {
+  return a.source === b.source && a.backend === b.backend && a.is_personal === b.is_personal && a.is_deletable === b.is_deletable;
+}
+
+/** A table of `key → row index`, at most half full. */
+export function encodeTable(entries: ReadonlyMap<string, number>): SharedArrayBuffer {
+  let capacity = 8;
+  while (capacity < entries.size * 2) capacity *= 2;
+  let keyUnits = 0;
+  for (const key of entries.keys()) keyUnits += key.length;
+  const slotsBytes = 4 * (TABLE_HEADER + capacity * SLOT);
+  const buffer = new SharedArrayBuffer(slotsBytes + 2 * keyUnits);
+  const slots = new Uint32Array(buffer, 0, TABLE_HEADER + capacity * SLOT);
+  const keys = new Uint16Array(buffer, slotsBytes, keyUnits);
+  slots[0] = capacity;
+  slots[1] = entries.size;
+  let at = 0;
+  for (const [key, row] of entries) {
+    const h = hash(key);
+    let slot = h & (capacity - 1);
+    while (slots[TABLE_HEADER + slot * SLOT + 3] !== 0) slot = (slot + 1) & (capacity - 1);
+    const base = TABLE_HEADER + slot * SLOT;
+    slots[base] = h;
+    slots[base + 1] = at;
+    slots[base + 2] = key.length;
+    slots[base + 3] = row + 1;
+    for (let i = 0; i < key.length; i++) keys[at + i] = key.charCodeAt(i);
+    at += key.length;
+  }
+  return buffer;
 }

@@ -11,7 +11,8 @@ import { packageRoot } from '../../src/config/load.js';
 import { defaults } from '../../src/config/defaults.js';
 import type { CallArgs, SourceConfig } from '../../src/contracts.js';
 import type { NumberMatching } from '../../src/numbers.js';
-import { AnswerReader, encodeRows, encodeTable } from '../../src/shared-answers.js';
+import { AnswerReader } from '../../src/shared-answers.js';
+import { encodeRows, encodeTable } from '../../sandbox/answers.js';
 import { SandboxedSource } from '../../host/sources/sandboxed-source.js';
 
 const silent = pino({ level: 'silent' });
