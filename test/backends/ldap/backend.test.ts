@@ -2,28 +2,16 @@
 // match all, its own operation timeout on a server that never answers, concurrent calls over a restart.
 import { createServer, type Socket } from 'node:net';
 import t from 'tap';
-import LdapBackend from '../../../plugins/backends/ldap/index.js';
 import type { SourceConfig } from '../../../src/contracts.js';
-import { PEOPLE_DN, startSlapd } from '../../helpers/slapd.js';
-import { GUIDS, people } from './fixture.js';
+import { startSlapd } from '../../helpers/slapd.js';
+import { GUIDS, loadLdap, people } from './fixture.js';
 
 const args = { token: null, user_uuid: null, xivo_user_uuid: null, tenant_uuid: null };
 const slapd = await startSlapd({ entries: people.slice(0, 4) });
 t.teardown(() => slapd.close());
 
-async function backend(extra: Partial<SourceConfig> = {}) {
-  const loaded = new LdapBackend();
-  await loaded.load({
-    config: {
-      uuid: 'u', tenant_uuid: 't', name: 'direct', backend: 'ldap', ldap_uri: slapd.url, ldap_base_dn: PEOPLE_DN,
-      searched_columns: ['cn'], first_matched_columns: ['telephoneNumber', 'mobile'],
-      format_columns: { name: '{cn}' }, unique_column: 'entryUUID', ldap_network_timeout: 5, ldap_timeout: 5, ...extra,
-    },
-    main_config: {},
-    host: { log: async () => {} },
-  });
-  t.teardown(() => loaded.unload());
-  return loaded;
+function backend(extra: Partial<SourceConfig> = {}) {
+  return loadLdap(slapd.url, { unique_column: 'entryUUID', ...extra });
 }
 
 t.test('list by entryUUID, as favorites ask', async (t) => {

@@ -2,11 +2,12 @@
 // caller gets exactly what its own search gives, with fewer searches; numbers the merged answer cannot
 // settle get their own search; a server that stops gives empty answers, never a hang.
 import t from 'tap';
-import LdapBackend, { MAX_BATCH } from '../../../plugins/backends/ldap/index.js';
+import { MAX_BATCH } from '../../../plugins/backends/ldap/index.js';
 import type { CallArgs, SourceConfig } from '../../../src/contracts.js';
 import type { NumberMatching } from '../../../src/numbers.js';
-import { PEOPLE_DN, person, startSlapd } from '../../helpers/slapd.js';
+import { person, startSlapd } from '../../helpers/slapd.js';
 import { groups } from '../../numbers/forms.js';
+import { loadLdap } from './fixture.js';
 
 const entries = [
   person('spaced', { cn: 'Spaced', sn: 'S', telephoneNumber: '01 23-45 67 01' }),
@@ -24,19 +25,8 @@ const entries = [
 const slapd = await startSlapd({ entries });
 t.teardown(() => slapd.close());
 
-async function backend(extra: Partial<SourceConfig> = {}, url = slapd.url) {
-  const loaded = new LdapBackend();
-  await loaded.load({
-    config: {
-      uuid: 'u', tenant_uuid: 't', name: 'coalescing', backend: 'ldap', ldap_uri: url, ldap_base_dn: PEOPLE_DN,
-      searched_columns: ['cn'], first_matched_columns: ['telephoneNumber', 'mobile'],
-      format_columns: { name: '{cn}', reverse: '{cn}' }, unique_column: 'entryUUID', ldap_network_timeout: 5, ldap_timeout: 5, ...extra,
-    } as SourceConfig,
-    main_config: {},
-    host: { log: async () => {} },
-  });
-  t.teardown(() => loaded.unload());
-  return loaded;
+function backend(extra: Partial<SourceConfig> = {}, url = slapd.url) {
+  return loadLdap(url, { name: 'coalescing', format_columns: { name: '{cn}', reverse: '{cn}' }, unique_column: 'entryUUID', ...extra });
 }
 
 const argsOf = (number_matching?: NumberMatching): CallArgs => ({ token: null, user_uuid: null, xivo_user_uuid: null, tenant_uuid: null, number_matching });

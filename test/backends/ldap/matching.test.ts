@@ -1,11 +1,11 @@
 // Number matching (e164, suffix) in the ldap back-end against a real slapd: the server is asked for the
 // predicted forms and the last digits, and the back-end keeps the entries whose number matches.
 import t from 'tap';
-import LdapBackend from '../../../plugins/backends/ldap/index.js';
-import type { CallArgs, SourceConfig } from '../../../src/contracts.js';
+import type { CallArgs } from '../../../src/contracts.js';
 import type { NumberMatching } from '../../../src/numbers.js';
-import { PEOPLE_DN, person, startSlapd } from '../../helpers/slapd.js';
+import { person, startSlapd } from '../../helpers/slapd.js';
 import { groups } from '../../numbers/forms.js';
+import { loadLdap } from './fixture.js';
 
 const slapd = await startSlapd({
   entries: [
@@ -20,17 +20,7 @@ const slapd = await startSlapd({
 });
 t.teardown(() => slapd.close());
 
-const loaded = new LdapBackend();
-await loaded.load({
-  config: {
-    uuid: 'u', tenant_uuid: 't', name: 'matching', backend: 'ldap', ldap_uri: slapd.url, ldap_base_dn: PEOPLE_DN,
-    searched_columns: ['cn'], first_matched_columns: ['telephoneNumber', 'mobile'],
-    format_columns: { name: '{cn}' }, ldap_network_timeout: 5, ldap_timeout: 5,
-  } as SourceConfig,
-  main_config: {},
-  host: { log: async () => {} },
-});
-t.teardown(() => loaded.unload());
+const loaded = await loadLdap(slapd.url, { name: 'matching' });
 
 const argsOf = (number_matching?: NumberMatching): CallArgs => ({ token: null, user_uuid: null, xivo_user_uuid: null, tenant_uuid: null, number_matching });
 const e164 = (region: string) => argsOf({ mode: 'e164', region, suffix_digits: 9 });
