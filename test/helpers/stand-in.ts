@@ -21,18 +21,33 @@ export class StandIn {
   delayMs = 0;
   forcedStatus: number | null = null;
   port = 0;
+  /**
+   * Keep each answer by method, URL and token, and send it again without running the handler: for
+   * benchmarks, where the stand-in's own work would take CPU from the server measured beside it.
+   */
+  memoize = false;
+  private readonly memo = new Map<string, { status: number; text: string }>();
   private readonly server: Server;
 
   /** With `tls`, it speaks HTTPS with that key and certificate. */
   constructor(handler: StandInHandler, private readonly tls?: { key: string; cert: string }) {
     const listener = (req: IncomingMessage, res: ServerResponse) => {
+      const key = `${req.method} ${req.url} ${req.headers['x-auth-token'] ?? ''} ${req.headers.authorization ?? ''}`;
+      const known = this.memoize ? this.memo.get(key) : undefined;
+      if (known) {
+        res.writeHead(known.status, { 'Content-Type': 'application/json' });
+        res.end(known.text);
+        return;
+      }
       const url = new URL(req.url ?? '/', 'http://stand-in');
       const request = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
       this.requests.push(request);
       const answer = this.forcedStatus ? { status: this.forcedStatus, body: { message: 'forced failure' } } : handler(request);
+      const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
+      if (this.memoize && this.memo.size < 100_000) this.memo.set(key, { status: answer.status, text });
       const send = () => {
         res.writeHead(answer.status, { 'Content-Type': 'application/json' });
-        res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+        res.end(text);
       };
       if (this.delayMs > 0) setTimeout(send, this.delayMs).unref();
       else send();

@@ -3,6 +3,7 @@ import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../.
 import { ConfdClient, ConfdError } from '../../../src/remote/confd.js';
 import { matchingOf, sameNumber, type NumberMatching } from '../../../src/numbers.js';
 import { fold, hiddenRelations, withHidden } from '../../../src/remote/entries.js';
+import { SingleFlight } from '../../../src/single-flight.js';
 
 export { configSchema } from './schema.js';
 
@@ -14,6 +15,8 @@ export default class ConferenceBackend implements Backend {
   private confd!: ConfdClient;
   private searched: string[] = [];
   private matched: string[] = [];
+  /** Concurrent lookups share one confd request (see src/single-flight.ts). */
+  private readonly fetching = new SingleFlight<Fields[]>();
 
   load({ config, host }: BackendLoadArgs): void {
     this.confd = new ConfdClient(config.confd as any, () => host.tokens.service());
@@ -57,7 +60,11 @@ export default class ConferenceBackend implements Backend {
   }
 
   /** Every conference, fetched on each call; a confd error gives none, an unreachable one throws. */
-  private async contacts(): Promise<Fields[]> {
+  private contacts(): Promise<Fields[]> {
+    return this.fetching.run('conferences', () => this.fetchContacts());
+  }
+
+  private async fetchContacts(): Promise<Fields[]> {
     let answer;
     try {
       answer = await this.confd.conferences();

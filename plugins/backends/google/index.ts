@@ -2,6 +2,7 @@
 // fetched by the host (`tokens` capability). The People API base URL is `google.people_url`.
 import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
 import { hiddenRelations, withHidden } from '../../../src/remote/entries.js';
+import { SingleFlight } from '../../../src/single-flight.js';
 import { matchingOf, sameNumber } from '../../../src/numbers.js';
 import { DEFAULT_PEOPLE_URL, GoogleClient, googleValues, type GoogleContact } from '../../../src/remote/google.js';
 
@@ -16,6 +17,8 @@ export default class GoogleBackend implements Backend {
   private host!: BackendLoadArgs['host'];
   private searched: string[] = [];
   private matched: string[] = [];
+  /** One user's concurrent lookups share one token request and one People API listing. */
+  private readonly listing = new SingleFlight<Fields[]>();
 
   load({ config, main_config, host }: BackendLoadArgs): void {
     const peopleUrl = (main_config.google as { people_url?: string } | undefined)?.people_url;
@@ -38,7 +41,7 @@ export default class GoogleBackend implements Backend {
   }
 
   async matchAll(extens: string[], args: CallArgs): Promise<Record<string, Fields>> {
-    const contacts = await this.fetch(args, (token) => this.google.all(token));
+    const contacts = await this.all(args);
     const found: Record<string, Fields> = {};
     const matching = matchingOf(args);
     for (const exten of extens) {
@@ -52,7 +55,11 @@ export default class GoogleBackend implements Backend {
 
   async list(uids: string[], args: CallArgs): Promise<Fields[]> {
     const wanted = new Set(uids);
-    return (await this.fetch(args, (token) => this.google.all(token))).filter((contact) => wanted.has(String(contact.id)));
+    return (await this.all(args)).filter((contact) => wanted.has(String(contact.id)));
+  }
+
+  private all(args: CallArgs): Promise<Fields[]> {
+    return this.listing.run(`${args.user_uuid}\u0000${args.token}`, () => this.fetch(args, (token) => this.google.all(token)));
   }
 
   /** No user, no Google token, or a Google error: no contacts. */

@@ -3,7 +3,7 @@
 import type { Entry, Filter, SearchOptions } from 'ldapts';
 import type { AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields, HostCapabilities, LogLevel } from '../../../src/contracts.js';
 import { pickExact, pickNumber, pickNumbers, matchedValues, type Pick } from './attribution.js';
-import { Coalescer } from './coalescer.js';
+import { Coalescer } from '../../../src/coalescer.js';
 import { ConnectionPool } from './connection.js';
 import {
   binaryListFilter, bytesToUuid, firstMatchFilter, listFilter, matchAllFilter, numberFilter, requestedAttributes, searchFilter, type FilterSource,
@@ -35,7 +35,7 @@ export default class LdapBackend implements Backend {
   private name = '';
   /** Searches sent to the server (tests count them). */
   searches = 0;
-  /** Concurrent reverse lookups of one matching merged into one search (see coalescer.ts). */
+  /** Concurrent reverse lookups of one matching merged into one search (see src/coalescer.ts). */
   private readonly reverse = new Coalescer<NumberMatching | null, Fields | null>(MAX_BATCH, null, (m, extens, answer) => this.firstMatchBatch(extens, m, answer));
 
   async load({ config, host }: BackendLoadArgs): Promise<void> {

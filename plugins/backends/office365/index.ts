@@ -2,6 +2,7 @@
 // with the user's Microsoft token fetched by the host (`tokens` capability).
 import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
 import { hiddenRelations, withHidden } from '../../../src/remote/entries.js';
+import { SingleFlight } from '../../../src/single-flight.js';
 import { matchingOf, sameNumber } from '../../../src/numbers.js';
 import { augmented, DEFAULT_GRAPH_ENDPOINT, graphContacts } from '../../../src/remote/graph.js';
 
@@ -22,6 +23,8 @@ export default class Office365Backend implements Backend {
   private host!: BackendLoadArgs['host'];
   private searched: string[] = [];
   private matched: string[] = [];
+  /** One user's concurrent lookups share one token request and one Graph listing. */
+  private readonly listing = new SingleFlight<Fields[]>();
 
   load({ config, host }: BackendLoadArgs): void {
     this.endpoint = typeof config.endpoint === 'string' && config.endpoint ? config.endpoint : DEFAULT_GRAPH_ENDPOINT;
@@ -61,8 +64,12 @@ export default class Office365Backend implements Backend {
     return (await this.contacts(args)).filter((contact) => wanted.has(String(contact.id)));
   }
 
+  private contacts(args: CallArgs): Promise<Fields[]> {
+    return this.listing.run(`${args.user_uuid}\u0000${args.token}`, () => this.fetchContacts(args));
+  }
+
   /** No user, no Microsoft token, or a Graph error: no contacts. */
-  private async contacts(args: CallArgs): Promise<Fields[]> {
+  private async fetchContacts(args: CallArgs): Promise<Fields[]> {
     try {
       const token: string | null = await this.host.tokens.external('microsoft', args.user_uuid, args.token);
       if (!token) return [];

@@ -4,12 +4,17 @@ import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../.
 import { ConfdClient } from '../../../src/remote/confd.js';
 import { matchingOf, sameNumber } from '../../../src/numbers.js';
 import { fold, hiddenRelations, withHidden } from '../../../src/remote/entries.js';
+import { Coalescer } from '../../../src/coalescer.js';
 
 export { configSchema } from './schema.js';
 
 const FIELDS = ['id', 'exten', 'firstname', 'lastname', 'userfield', 'email', 'description', 'mobile_phone_number', 'voicemail_number'];
 /** Columns confd filters on exactly, many values at once (`exten=1,2,3`). */
 const MULTI_VALUE_COLUMNS = new Set(['exten', 'mobile_phone_number']);
+/** Values per merged confd request: keeps its URL well under common limits. */
+const MAX_MERGED = 100;
+
+const valueOf = (user: Fields, column: string) => (user[column] === null || user[column] === undefined ? null : String(user[column]));
 
 export function relations(fields: Fields): Partial<Relations> {
   return hiddenRelations(fields) as Partial<Relations>;
@@ -21,6 +26,17 @@ export default class WazoBackend implements Backend {
   private matched: string[] = [];
   private extraParams: Record<string, string> = {};
   private xivoId: string | null = null;
+  /**
+   * Exact lookups by a multi-value column, from concurrent calls, merged into one confd request
+   * (`exten=1001,1002,…`); of the users it finds, the first holding a value answers it.
+   */
+  private readonly byColumn = new Coalescer<string, Fields | null>(MAX_MERGED, null, async (column, values, answer) => {
+    const open = new Set(values);
+    for (const user of await this.users({ [column]: values.join(',') })) {
+      const value = valueOf(user, column);
+      if (value !== null && open.delete(value)) answer(value, user);
+    }
+  });
 
   load({ config, host }: BackendLoadArgs): void {
     this.confd = new ConfdClient(config.confd as any, () => host.tokens.service());
@@ -38,36 +54,40 @@ export default class WazoBackend implements Backend {
     return users.filter((user) => this.searched.some((column) => user[column] !== null && user[column] !== undefined && fold(user[column]).includes(needle)));
   }
 
-  /** confd searches; of the users it finds, the first whose first-matched column holds the number. */
   async firstMatch(exten: string, args?: CallArgs): Promise<Fields | null> {
-    const users = await this.users({ search: exten });
-    const valueOf = (user: Fields, column: string) => (user[column] === null || user[column] === undefined ? null : String(user[column]));
-    const matching = matchingOf(args);
-    return users.find((user) => this.matched.some((column) => valueOf(user, column) === exten))
-      ?? (matching ? users.find((user) => this.matched.some((column) => { const v = valueOf(user, column); return v !== null && sameNumber(exten, v, matching); })) : undefined)
-      ?? null;
+    return this.filtersExactly(args) ? this.exactMatch(exten) : this.searchMatch(exten, args);
   }
 
   async matchAll(extens: string[], args: CallArgs): Promise<Record<string, Fields>> {
-    const columns = this.matched;
+    const ask = this.filtersExactly(args) ? (exten: string) => this.exactMatch(exten) : (exten: string) => this.searchMatch(exten, args);
+    const each = await Promise.all(extens.map(ask));
     const found: Record<string, Fields> = {};
-    // confd filters those columns on exact values: with number matching, each number is searched instead.
-    if (!matchingOf(args) && columns.length > 0 && columns.every((c) => MULTI_VALUE_COLUMNS.has(c)) && extens.length >= columns.length) {
-      const wanted = new Set(extens);
-      const perColumn = await Promise.all(columns.map((column) => this.users({ [column]: extens.join(',') })));
-      columns.forEach((column, i) => {
-        for (const user of perColumn[i]) {
-          const value = user[column] === null || user[column] === undefined ? null : String(user[column]);
-          if (value !== null && wanted.has(value)) found[value] = user;
-        }
-      });
-      return found;
-    }
-    const each = await Promise.all(extens.map((exten) => this.firstMatch(exten, args)));
     extens.forEach((exten, i) => {
       if (each[i]) found[exten] = each[i]!;
     });
     return found;
+  }
+
+  /** Exact matching on columns confd filters by value: asked with filters, merged across calls. */
+  private filtersExactly(args?: CallArgs): boolean {
+    return !matchingOf(args) && this.matched.length > 0 && this.matched.every((column) => MULTI_VALUE_COLUMNS.has(column));
+  }
+
+  /** The user holding `exten` in the first column that has it (first_matched_columns order). */
+  private async exactMatch(exten: string): Promise<Fields | null> {
+    // confd's filters take comma-separated values: such a number cannot be asked (nor be an extension).
+    if (exten === '' || exten.includes(',')) return null;
+    const answers = await Promise.all(this.matched.map((column) => this.byColumn.ask(column, column, exten)));
+    return answers.find((user) => user !== null) ?? null;
+  }
+
+  /** confd searches; of the users it finds, the first whose first-matched column holds the number. */
+  private async searchMatch(exten: string, args?: CallArgs): Promise<Fields | null> {
+    const users = await this.users({ search: exten });
+    const matching = matchingOf(args);
+    return users.find((user) => this.matched.some((column) => valueOf(user, column) === exten))
+      ?? (matching ? users.find((user) => this.matched.some((column) => { const v = valueOf(user, column); return v !== null && sameNumber(exten, v, matching); })) : undefined)
+      ?? null;
   }
 
   async list(uids: string[], _args?: CallArgs): Promise<Fields[]> {
