@@ -16,7 +16,7 @@ export default class ConferenceBackend implements Backend {
   private searched: string[] = [];
   private matched: string[] = [];
   /** Concurrent lookups share one confd request (see src/single-flight.ts). */
-  private readonly fetching = new SingleFlight<Fields[]>();
+  private readonly fetching = new SingleFlight<Listing>();
 
   load({ config, host }: BackendLoadArgs): void {
     this.confd = new ConfdClient(config.confd as any, () => host.tokens.service());
@@ -26,7 +26,7 @@ export default class ConferenceBackend implements Backend {
 
   async search(term: string, _args?: CallArgs): Promise<Fields[]> {
     const needle = fold(term);
-    return (await this.contacts()).filter((contact) =>
+    return (await this.contacts()).all.filter((contact) =>
       this.searched.some((column) => valuesOf(contact[column]).some((value) => fold(value).includes(needle))));
   }
 
@@ -35,12 +35,11 @@ export default class ConferenceBackend implements Backend {
   }
 
   async matchAll(extens: string[], args?: CallArgs): Promise<Record<string, Fields>> {
-    const contacts = await this.contacts();
+    const { all, byNumber } = await this.contacts();
     const matching = matchingOf(args);
     const found: Record<string, Fields> = {};
     for (const exten of extens) {
-      const contact = contacts.find((c) => this.matches(c, fold(exten)))
-        ?? (matching ? contacts.find((c) => this.matchesNumber(c, exten, matching)) : undefined);
+      const contact = byNumber.get(fold(exten)) ?? (matching ? all.find((c) => this.matchesNumber(c, exten, matching)) : undefined);
       if (contact) found[exten] = contact;
     }
     return found;
@@ -48,20 +47,30 @@ export default class ConferenceBackend implements Backend {
 
   async list(uids: string[], _args?: CallArgs): Promise<Fields[]> {
     const wanted = new Set(uids.map(String));
-    return (await this.contacts()).filter((contact) => wanted.has(String(contact.id)));
+    return (await this.contacts()).all.filter((contact) => wanted.has(String(contact.id)));
   }
 
   private matchesNumber(contact: Fields, exten: string, m: NumberMatching): boolean {
     return this.matched.some((column) => valuesOf(contact[column]).some((value) => sameNumber(exten, value, m)));
   }
 
-  private matches(contact: Fields, exten: string): boolean {
-    return this.matched.some((column) => valuesOf(contact[column]).some((value) => fold(value) === exten));
+  /** Every conference, fetched on each call; a confd error gives none, an unreachable one throws. */
+  private contacts(): Promise<Listing> {
+    return this.fetching.run('conferences', async () => this.listing(await this.fetchContacts()));
   }
 
-  /** Every conference, fetched on each call; a confd error gives none, an unreachable one throws. */
-  private contacts(): Promise<Fields[]> {
-    return this.fetching.run('conferences', () => this.fetchContacts());
+  /** The first conference holding each number (folded) in a first-matched column, for exact matching. */
+  private listing(all: Fields[]): Listing {
+    const byNumber = new Map<string, Fields>();
+    for (const contact of all) {
+      for (const column of this.matched) {
+        for (const value of valuesOf(contact[column])) {
+          const key = fold(value);
+          if (!byNumber.has(key)) byNumber.set(key, contact);
+        }
+      }
+    }
+    return { all, byNumber };
   }
 
   private async fetchContacts(): Promise<Fields[]> {
@@ -74,6 +83,11 @@ export default class ConferenceBackend implements Backend {
     }
     return (answer.items ?? []).map(contactOf);
   }
+}
+
+interface Listing {
+  all: Fields[];
+  byNumber: Map<string, Fields>;
 }
 
 function valuesOf(value: unknown): string[] {
