@@ -91,6 +91,12 @@ export interface GrantOptions {
    * worker gets the source without them.
    */
   conceal?: string[];
+  /**
+   * Asked in the host before each call of a source holding the capability: true when the back-end is
+   * known to answer nothing to this caller without being asked (a user with no linked account, say),
+   * so that no worker call is made. Synchronous and cheap; false when in doubt.
+   */
+  answersNothing?: (source: SourceConfig, args: CallArgs) => boolean;
 }
 export type AsyncCapabilities<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
 

@@ -1,6 +1,6 @@
 // Capabilities services lend to back-ends, recorded at service load and handed to each sandbox as it
 // starts. A grant reaches a back-end only when both are declared by the same package.
-import type { Capability, CapabilityGrants, GrantOptions, SourceConfig } from '../../src/contracts.js';
+import type { CallArgs, Capability, CapabilityGrants, GrantOptions, SourceConfig } from '../../src/contracts.js';
 import type { PluginEntry } from '../plugins/discovery.js';
 
 interface Grant {
@@ -9,7 +9,11 @@ interface Grant {
   backends: Set<string>;
   provide: (source: SourceConfig) => Capability;
   conceal: string[][];
+  answersNothing?: GrantOptions['answersNothing'];
 }
+
+/** Whether a source's back-end is known to answer nothing to a call's caller (see GrantOptions). */
+export type AnswersNothing = (args: CallArgs) => boolean;
 
 const reserved = new Set(['log', 'then']);
 
@@ -22,7 +26,7 @@ export class GrantTable {
       grant: (name, backends, provide, options: GrantOptions = {}) => {
         if (reserved.has(name)) throw new Error(`capability name "${name}" is reserved`);
         const conceal = (options.conceal ?? []).map((path) => path.split('.'));
-        this.grants.push({ name, packageName, backends: new Set(backends), provide, conceal });
+        this.grants.push({ name, packageName, backends: new Set(backends), provide, conceal, answersNothing: options.answersNothing });
       },
     };
   }
@@ -36,6 +40,15 @@ export class GrantTable {
       }
     }
     return granted;
+  }
+
+  /** The host-side checks of `backend`'s grants for `source`, as one; null when it has none. */
+  answersNothingFor(backend: PluginEntry, source: SourceConfig): AnswersNothing | null {
+    const checks = this.grants
+      .filter((grant) => grant.packageName === backend.packageName && grant.backends.has(backend.name) && grant.answersNothing)
+      .map((grant) => grant.answersNothing!);
+    if (checks.length === 0) return null;
+    return (args) => checks.some((check) => check(source, args));
   }
 
   /** The source as `backend`'s worker sees it: without the fields its grants keep in the host. */

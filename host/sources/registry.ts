@@ -50,6 +50,7 @@ export class SandboxRegistry implements SourceRegistry {
       this.grants.capabilitiesFor(entry, config),
       this.grants.workerConfig(entry, config),
       this.metrics?.sourceMeter(config),
+      this.grants.answersNothingFor(entry, config),
     );
     this.sources.set(config.uuid, source);
     return source;

@@ -12,6 +12,7 @@ import { isWorkerEvent, type SandboxCall, type WorkerBoot, type WorkerEvent } fr
 import { AnswerReader } from '../../src/shared-answers.js';
 import { noMeter, type SourceMeter } from '../metrics.js';
 import { SourceCallError } from './errors.js';
+import type { AnswersNothing } from './grants.js';
 import { workerEnv, type SandboxSettings } from './settings.js';
 import { WorkerLink, type LinkReply } from './worker-link.js';
 
@@ -44,6 +45,8 @@ export class SandboxedSource implements SourceHandle {
     /** The config the worker gets: `config` minus what grants keep in the host. */
     private readonly workerConfig: SourceConfig = config,
     private readonly meter: SourceMeter = noMeter,
+    /** A grant's host-side check: when true, the call answers nothing without a worker call. */
+    private readonly answersNothing: AnswersNothing | null = null,
   ) {
     this.capabilities = {
       ...granted,
@@ -55,9 +58,11 @@ export class SandboxedSource implements SourceHandle {
   }
 
   search(term: string, args: CallArgs, deadline: number) {
+    if (this.answersNothing?.(args)) return this.known<SourceResult[]>('search', []);
     return this.run({ op: 'search', term, args }, deadline) as Promise<SourceResult[]>;
   }
   firstMatch(exten: string, args: CallArgs, deadline: number) {
+    if (this.answersNothing?.(args)) return this.known<SourceResult | null>('firstMatch', null);
     if (this.answers) {
       const started = performance.now();
       const answer = this.answers.firstMatch(exten, matchingOf(args));
@@ -66,6 +71,7 @@ export class SandboxedSource implements SourceHandle {
     return this.run({ op: 'firstMatch', exten, args }, deadline) as Promise<SourceResult | null>;
   }
   matchAll(extens: string[], args: CallArgs, deadline: number) {
+    if (this.answersNothing?.(args)) return this.known<Record<string, SourceResult>>('matchAll', {});
     if (this.answers) {
       const started = performance.now();
       const answer = this.answers.matchAll(extens, matchingOf(args));
@@ -74,6 +80,7 @@ export class SandboxedSource implements SourceHandle {
     return this.run({ op: 'matchAll', extens, args }, deadline) as Promise<Record<string, SourceResult>>;
   }
   list(uids: string[], args: CallArgs, deadline: number) {
+    if (this.answersNothing?.(args)) return this.known<SourceResult[]>('list', []);
     return this.run({ op: 'list', uids, args }, deadline) as Promise<SourceResult[]>;
   }
 
@@ -247,6 +254,12 @@ export class SandboxedSource implements SourceHandle {
   private published<T>(op: 'firstMatch' | 'matchAll', answer: T, started: number): Promise<T> {
     this.meter.answered(op, (performance.now() - started) / 1000);
     return Promise.resolve(answer);
+  }
+
+  /** The answer a grant's check knows without asking (nothing): counted like the worker's. */
+  private known<T>(op: SourceCall['op'], nothing: T): Promise<T> {
+    this.meter.answered(op, 0);
+    return Promise.resolve(nothing);
   }
 
   /** A call refused before reaching a worker: counted, with no latency to observe. */

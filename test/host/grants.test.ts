@@ -6,14 +6,21 @@ const dird = await startDird();
 t.teardown(() => dird.close());
 const headers = { 'x-auth-token': dird.tokens.admin };
 
-async function reverseThrough(backend: string): Promise<any> {
-  const source = (await dird.inject({ method: 'POST', url: `/0.1/backends/${backend}/sources`, headers,
-    payload: { name: `via-${backend}`, first_matched_columns: ['number'], format_columns: { reverse: '{firstname} {lastname}' } } })).json();
-  const profile = (await dird.inject({ method: 'POST', url: '/0.1/profiles', headers, payload: {
-    name: `p-${backend}`, services: { reverse: { sources: [{ uuid: source.uuid }], options: { timeout: 5 } } },
-  } })).json();
-  t.ok(profile.uuid, `profile for ${backend} created`);
-  const answer = await dird.inject({ url: `/0.1/directories/reverse/p-${backend}/${dird.users.admin}?exten=1234`, headers });
+const SILENT_USER = '00000000-0000-4000-8000-00000000051e';
+
+const profiles = new Set<string>();
+
+async function reverseThrough(backend: string, user = dird.users.admin): Promise<any> {
+  if (!profiles.has(backend)) {
+    profiles.add(backend);
+    const source = (await dird.inject({ method: 'POST', url: `/0.1/backends/${backend}/sources`, headers,
+      payload: { name: `via-${backend}`, first_matched_columns: ['number'], format_columns: { reverse: '{firstname} {lastname}' } } })).json();
+    const profile = (await dird.inject({ method: 'POST', url: '/0.1/profiles', headers, payload: {
+      name: `p-${backend}`, services: { reverse: { sources: [{ uuid: source.uuid }], options: { timeout: 5 } } },
+    } })).json();
+    t.ok(profile.uuid, `profile for ${backend} created`);
+  }
+  const answer = await dird.inject({ url: `/0.1/directories/reverse/p-${backend}/${user}?exten=1234`, headers });
   return answer.json();
 }
 
@@ -25,4 +32,13 @@ t.test('the granting package’s own back-end uses the capability', async (t) =>
 t.test('a back-end of another package does not receive it, even when named in the grant', async (t) => {
   const answer = await reverseThrough('intruder');
   t.match(answer.display, /^refused /, 'the call through a capability it was not granted failed');
+});
+
+t.test('a grant’s host-side check answers nothing for its caller without asking the back-end', async (t) => {
+  const silent = await reverseThrough('granted', SILENT_USER);
+  t.same(silent, { display: null, exten: '1234', fields: {}, source: null }, 'the worker, asked, would have answered');
+  const other = await reverseThrough('granted');
+  t.equal(other.display, 'Secret via-granted', 'other callers are asked as usual');
+  const intruder = await reverseThrough('intruder', SILENT_USER);
+  t.match(intruder.display, /^refused /, 'the check is not applied to another package’s back-end');
 });

@@ -9,6 +9,8 @@ import { authBaseUrl, timeoutMs, verifyOption, type AuthSettings } from '../../.
 import { TokenRenewer, type ServiceToken } from './renewer.js';
 
 const EXTERNAL_KINDS = new Set(['google', 'microsoft']);
+/** The external token each back-end reads its user's contacts with. */
+const EXTERNAL_KIND_OF: Record<string, string> = { google: 'google', office365: 'microsoft' };
 /**
  * "This user has no such account" is remembered this long: most users have no Google or Microsoft
  * account linked, and without it every reverse lookup would ask wazo-auth once per such source.
@@ -42,9 +44,8 @@ export class TokenService {
     if (!EXTERNAL_KINDS.has(kind)) throw new Error(`unknown external token kind "${kind}"`);
     if (!userUuid || !userToken) return null;
     const auth = (source.auth ?? {}) as AuthSettings;
-    const url = `${authBaseUrl(auth)}/users/${encodeURIComponent(userUuid)}/external/${kind}`;
-    const remembered = `${url}\u0000${userToken}`;
-    if ((this.noToken.get(remembered) ?? 0) > Date.now()) return null;
+    const { url, remembered } = this.externalKey(source, kind, userUuid, userToken);
+    if (this.knownWithout(remembered)) return null;
     const answer = await requestJson(url, {
       headers: { 'X-Auth-Token': userToken },
       timeoutMs: timeoutMs(auth),
@@ -58,6 +59,26 @@ export class TokenService {
     const token = answer.body?.access_token;
     if (answer.status !== 200 || typeof token !== 'string') throw new Error(`wazo-auth answered ${answer.status} to the external token request`);
     return token;
+  }
+
+  /**
+   * Whether a google or office365 source's caller is known to have no token for it (no user, or a 404
+   * remembered): its back-end then finds nothing, and the host need not ask it.
+   */
+  hasNoToken(source: SourceConfig, userUuid: string | null, userToken: string | null): boolean {
+    const kind = EXTERNAL_KIND_OF[source.backend];
+    if (!kind) return false;
+    if (!userUuid || !userToken) return true;
+    return this.knownWithout(this.externalKey(source, kind, userUuid, userToken).remembered);
+  }
+
+  private externalKey(source: SourceConfig, kind: string, userUuid: string, userToken: string) {
+    const url = `${authBaseUrl((source.auth ?? {}) as AuthSettings)}/users/${encodeURIComponent(userUuid)}/external/${kind}`;
+    return { url, remembered: `${url}\u0000${userToken}` };
+  }
+
+  private knownWithout(remembered: string): boolean {
+    return (this.noToken.get(remembered) ?? 0) > Date.now();
   }
 
   private rememberNoToken(key: string): void {
@@ -95,7 +116,11 @@ export default class WazoTokensPlugin implements ServicePlugin {
     grants.grant('tokens', TOKEN_BACKENDS, (source) => ({
       service: () => service.serviceToken(source),
       external: (kind: string, userUuid: string | null, token: string | null) => service.externalToken(source, kind, userUuid, token),
-    }), { conceal: ['auth.username', 'auth.password', 'auth.key_file'] });
+    }), {
+      conceal: ['auth.username', 'auth.password', 'auth.key_file'],
+      // A user with no Google or Microsoft account linked gets nothing from those sources: no worker call.
+      answersNothing: (source, args) => service.hasNoToken(source, args.user_uuid, args.token),
+    });
     return service;
   }
 
