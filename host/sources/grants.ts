@@ -48,7 +48,14 @@ export class GrantTable {
       .filter((grant) => grant.packageName === backend.packageName && grant.backends.has(backend.name) && grant.answersNothing)
       .map((grant) => grant.answersNothing!);
     if (checks.length === 0) return null;
-    return (args) => checks.some((check) => check(source, args));
+    // A check that throws knows nothing: the back-end is asked.
+    return (args) => checks.some((check) => {
+      try {
+        return check(source, args) === true;
+      } catch {
+        return false;
+      }
+    });
   }
 
   /** The source as `backend`'s worker sees it: without the fields its grants keep in the host. */

@@ -7,6 +7,7 @@ t.teardown(() => dird.close());
 const headers = { 'x-auth-token': dird.tokens.admin };
 
 const SILENT_USER = '00000000-0000-4000-8000-00000000051e';
+const CHECK_FAILS_USER = '00000000-0000-4000-8000-0000000000fa';
 
 const profiles = new Set<string>();
 
@@ -41,4 +42,6 @@ t.test('a grant’s host-side check answers nothing for its caller without askin
   t.equal(other.display, 'Secret via-granted', 'other callers are asked as usual');
   const intruder = await reverseThrough('intruder', SILENT_USER);
   t.match(intruder.display, /^refused /, 'the check is not applied to another package’s back-end');
+  const failing = await reverseThrough('granted', CHECK_FAILS_USER);
+  t.equal(failing.display, 'Secret via-granted', 'a check that throws knows nothing: the back-end is asked');
 });
