@@ -32,7 +32,7 @@ export class StandIn {
   /** With `tls`, it speaks HTTPS with that key and certificate. */
   constructor(handler: StandInHandler, private readonly tls?: { key: string; cert: string }) {
     const listener = (req: IncomingMessage, res: ServerResponse) => {
-      const key = `${req.method} ${req.url} ${req.headers['x-auth-token'] ?? ''} ${req.headers.authorization ?? ''}`;
+      const key = this.memoize ? `${req.method} ${req.url} ${req.headers['x-auth-token'] ?? ''} ${req.headers.authorization ?? ''}` : '';
       const known = this.memoize ? this.memo.get(key) : undefined;
       if (known) {
         res.writeHead(known.status, { 'Content-Type': 'application/json' });

@@ -23,6 +23,8 @@ export class TokenService {
   private readonly renewers = new Map<string, { key: string; renewer: TokenRenewer }>();
   /** Expiry (epoch ms) of a remembered 404, by auth URL, kind, user and the user's token. */
   private readonly noToken = new Map<string, number>();
+  /** Each source config's wazo-auth base URL: hasNoToken runs on every call of its sources. */
+  private readonly authBases = new WeakMap<SourceConfig, string>();
 
   constructor(private readonly expirationS: number, private readonly log: Logger) {}
 
@@ -73,7 +75,9 @@ export class TokenService {
   }
 
   private externalKey(source: SourceConfig, kind: string, userUuid: string, userToken: string) {
-    const url = `${authBaseUrl((source.auth ?? {}) as AuthSettings)}/users/${encodeURIComponent(userUuid)}/external/${kind}`;
+    let base = this.authBases.get(source);
+    if (base === undefined) this.authBases.set(source, (base = authBaseUrl((source.auth ?? {}) as AuthSettings)));
+    const url = `${base}/users/${encodeURIComponent(userUuid)}/external/${kind}`;
     return { url, remembered: `${url}\u0000${userToken}` };
   }
 
