@@ -1,6 +1,6 @@
 // What every bench file needs: free ports, a dird of its own on a throwaway SQLite store, a JSON client.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { packageRoot } from '../src/config/load.js';
@@ -41,8 +41,8 @@ export async function startBenchDird(work: string, config: Record<string, unknow
     },
     ...config,
   }));
-  // BENCH_NODE_ARGS (e.g. `--cpu-prof`) profiles the dird under load.
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // Node's flags as `npm start` gives them; BENCH_NODE_ARGS (e.g. `--cpu-prof`) adds more, to profile.
+  const nodeArgs = [...startFlags(), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const child = spawn(process.execPath, [...nodeArgs, join(packageRoot, 'dist/host/main.js'), '-c', file], { stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 300; attempt++) {
@@ -53,6 +53,12 @@ export async function startBenchDird(work: string, config: Record<string, unknow
   }
   child.kill('SIGKILL');
   throw new Error('dird did not become ready in 30 s');
+}
+
+/** The node flags of package.json's `start` script (`node --flag … dist/host/main.js`). */
+function startFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).scripts.start;
+  return start.split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
 export async function stopChild(child: ChildProcess): Promise<void> {

@@ -21,6 +21,8 @@ import { benchPhones } from './phones.js';
 import { benchWazoProfile } from './wazo-profile.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** BENCH_REVERSE_ONLY=1 stops after the reverse figures (hello, exact, e164): for profiling them. */
+const REVERSE_ONLY = process.env.BENCH_REVERSE_ONLY === '1';
 const ROUNDS = 3;
 const CONNECTIONS = 32;
 const CONTACTS = 100_000;
@@ -208,6 +210,7 @@ async function main() {
   console.log(`  e164 reverse / bare fastify:  ${percent(ratio(3, 0))}  target ≥ 80 %;  e164 / exact: ${percent(ratio(3, 2))}`);
   console.log(`  shaped route / bare fastify:  ${percent(ratio(1, 0))}  (the framework's share of the gap)`);
   console.log(`  reverse / shaped route:       ${percent(ratio(2, 1))}  (dird's own share: auth, profiles, sandbox)`);
+  if (REVERSE_ONLY) return stopChild(dird.child);
   const fan = await fanOut(dird.base);
   console.log(`lookup over 5 × 50 ms sources:  p50 ${fmt(fan.p50, 1)} ms  p99 ${fmt(fan.p99, 1)} ms  (target p50 ≤ 70 ms; sequential would be 250 ms)`);
   await benchPhonebook(dird.base, { token: TOKEN, user: USER, seconds: SECONDS, connections: CONNECTIONS });

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // `dird [-c FILE] [-d] [-l LEVEL]`: loads the config, starts the HTTP API, stops cleanly on SIGTERM.
 import pino from 'pino';
 import { loadConfig, parseCommandLine } from '../src/config/load.js';
