@@ -5,23 +5,51 @@ import type { AnswerPublisher, Fields, SourceResult } from '../src/contracts.js'
 import { hash, Kind, RELATIONS, SLOT, TABLE_HEADER, type AnswerSnapshot, type RowMeta } from '../src/shared-answers.js';
 
 export class WorkerAnswers implements AnswerPublisher {
+  private readonly shared: ScopeAnswers;
+  /** One scope per user with answers of its own; dropped when withdrawn. */
+  private readonly users = new Map<string, ScopeAnswers>();
+
+  constructor(
+    /** The source's result builder, known once the back-end's load is done. */
+    private readonly builder: Promise<(raw: Fields) => SourceResult>,
+    /** Sends a snapshot to the host (for one user's calls when `user` is given); null withdraws the last one. */
+    private readonly send: (snapshot: AnswerSnapshot | null, user?: string) => void,
+    private readonly warn: (message: string) => void,
+  ) {
+    this.shared = new ScopeAnswers(builder, (snapshot) => send(snapshot), warn);
+  }
+
+  publish(rows: readonly Fields[], tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>, validWhile?: Guard): void {
+    this.shared.publish(rows, tables, validWhile);
+  }
+
+  publishForUser(user: string, rows: readonly Fields[] | null, tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]> = [], validWhile?: Guard): void {
+    if (typeof user !== 'string' || user === '') return;
+    if (rows === null) {
+      if (this.users.delete(user)) this.send(null, user);
+      return;
+    }
+    let scope = this.users.get(user);
+    if (!scope) this.users.set(user, (scope = new ScopeAnswers(this.builder, (snapshot) => this.send(snapshot, user), this.warn)));
+    scope.publish(rows, tables, validWhile);
+  }
+}
+
+type Guard = { counter: SharedArrayBuffer; value: number; index?: number };
+
+/** The answers of one scope (the source's, or one user's): rows encoded once per data version. */
+class ScopeAnswers {
   private version: { rows: readonly Fields[]; index: Map<Fields, number>; buffer: ReturnType<typeof encodeRows> } | null = null;
   private readonly tableBuffers = new WeakMap<ReadonlyMap<string, Fields>, SharedArrayBuffer>();
   private sequence = 0;
 
   constructor(
-    /** The source's result builder, known once the back-end's load is done. */
     private readonly builder: Promise<(raw: Fields) => SourceResult>,
-    /** Sends a snapshot to the host; null withdraws the last one. */
     private readonly send: (snapshot: AnswerSnapshot | null) => void,
     private readonly warn: (message: string) => void,
   ) {}
 
-  publish(
-    rows: readonly Fields[],
-    tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>,
-    validWhile?: { counter: SharedArrayBuffer; value: number },
-  ): void {
+  publish(rows: readonly Fields[], tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>, validWhile?: Guard): void {
     const sequence = ++this.sequence;
     if (this.version?.rows !== rows) {
       // The host must not answer from the data before while this version is encoded.
@@ -33,11 +61,12 @@ export class WorkerAnswers implements AnswerPublisher {
     }
     const version = this.version;
     const named = [...tables];
+    const guard = validWhile ? { guard: { counter: validWhile.counter, value: validWhile.value, ...(validWhile.index ? { index: validWhile.index } : {}) } } : {};
     version.buffer.then((encodedRows) => {
       if (sequence !== this.sequence || encodedRows === null) return; // a later publish supersedes this one
       const encoded: Record<string, SharedArrayBuffer> = {};
       for (const [name, table] of named) encoded[name] = this.tableBuffer(table, version.index);
-      this.send({ ...encodedRows, tables: encoded, ...(validWhile ? { guard: { counter: validWhile.counter, value: validWhile.value } } : {}) });
+      this.send({ ...encodedRows, tables: encoded, ...guard });
     }).catch((error) => {
       this.warn(`answers not published, the host asks the worker instead: ${error?.message ?? error}`);
     });

@@ -50,7 +50,7 @@ async function load(): Promise<Loaded> {
   let built: (build: Loaded['build']) => void = () => {};
   const builder = new Promise<Loaded['build']>((resolve) => (built = resolve));
   const answers = boot.sharedAnswers
-    ? new WorkerAnswers(builder, (snapshot) => post({ dird: 'answers', threadId, snapshot }), (message) => void host.log('warn', message).catch(() => {}))
+    ? new WorkerAnswers(builder, (snapshot, user) => post({ dird: 'answers', threadId, snapshot, ...(user ? { user } : {}) }), (message) => void host.log('warn', message).catch(() => {}))
     : undefined;
   const backend: Backend = new Class();
   await backend.load?.({ config: boot.source, main_config: boot.mainConfig, host, answers });

@@ -52,10 +52,11 @@ export interface BackendLoadArgs {
 }
 
 /**
- * Lets a back-end that holds its data (csv, phonebook) publish its reverse answers in shared memory,
- * so the host answers firstMatch and matchAll without a call into the worker (src/shared-answers.ts).
- * Only for back-ends whose answer depends on the number and the number matching alone (not on the
- * user), and whose matchAll equals firstMatch for each number. Publish again after every data change
+ * Lets a back-end that holds its data (csv, phonebook, personal) publish its reverse answers in shared
+ * memory, so the host answers firstMatch and matchAll without a call into the worker
+ * (src/shared-answers.ts). Only for back-ends whose answer depends on the number and the number
+ * matching alone (`publish`), or on those and the calling user (`publishForUser`), and whose matchAll
+ * equals firstMatch for each number. Publish again after every data change
  * (a new `rows` array) and whenever a NumberIndex table was built; until the first publish, and while
  * a number matching has no table yet, the host asks the worker.
  */
@@ -63,13 +64,24 @@ export interface AnswerPublisher {
   /**
    * `tables`: `exact` (stored value → entry), optionally `folded` (lower-cased value → entry, when
    * firstMatch ignores case but matchAll does not), and NumberIndex.tables(); every entry must be one of
-   * `rows`. `validWhile`: the answers hold only while the Int32 at index 0 of `counter` (shared memory
-   * the host bumps on writes, such as a phonebook's version) equals `value`.
+   * `rows`. `validWhile`: the answers hold only while the Int32 at `index` (default 0) of `counter`
+   * (shared memory the host bumps on writes, such as a phonebook's version) equals `value`.
    */
   publish(
     rows: readonly Fields[],
     tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>,
-    validWhile?: { counter: SharedArrayBuffer; value: number },
+    validWhile?: { counter: SharedArrayBuffer; value: number; index?: number },
+  ): void;
+  /**
+   * One user's answers, read by the host only for calls of that user (`args.xivo_user_uuid`, else
+   * `args.user_uuid`); `rows` null withdraws them (say when the back-end stops holding the user). The
+   * host keeps a bounded number of users' answers and asks the worker for the others.
+   */
+  publishForUser(
+    user: string,
+    rows: readonly Fields[] | null,
+    tables?: Iterable<readonly [string, ReadonlyMap<string, Fields>]>,
+    validWhile?: { counter: SharedArrayBuffer; value: number; index?: number },
   ): void;
 }
 

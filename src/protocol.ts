@@ -45,8 +45,8 @@ export type WorkerEvent =
   | { dird: 'beat'; threadId: number }
   /** The back-end's import and load() finished; `error` says why they failed. */
   | { dird: 'loaded'; threadId: number; error: string | null }
-  /** The back-end's published answers (null: withdrawn, ask the worker). */
-  | { dird: 'answers'; threadId: number; snapshot: AnswerSnapshot | null };
+  /** The back-end's published answers (null: withdrawn, ask the worker); with `user`, that user's only. */
+  | { dird: 'answers'; threadId: number; snapshot: AnswerSnapshot | null; user?: string };
 
 export function isWorkerEvent(message: unknown): message is WorkerEvent {
   return typeof message === 'object' && message !== null && 'dird' in message;

@@ -28,12 +28,13 @@ export interface AnswerSnapshot {
   keys: string[];
   meta: RowMeta;
   tables: Record<string, SharedArrayBuffer>;
-  /** Valid only while the Int32 at index 0 of `counter` equals `value` (a data version the host bumps). */
+  /** Valid only while the Int32 at `index` (default 0) of `counter` equals `value` (a data version the host bumps). */
   guard?: AnswerGuard;
 }
 export interface AnswerGuard {
   counter: SharedArrayBuffer;
   value: number;
+  index?: number;
 }
 
 /** u32s per slot of a table, and before the slots. */
@@ -105,7 +106,7 @@ export class AnswerReader {
     private readonly text: Buffer,
     private readonly keys: readonly string[],
     private readonly meta: RowMeta,
-    private readonly guard: { counter: Int32Array; value: number } | null,
+    private readonly guard: { counter: Int32Array; index: number; value: number } | null,
   ) {
     this.exact = tables.get('exact')!;
     this.folded = tables.get('folded') ?? null;
@@ -129,8 +130,10 @@ export class AnswerReader {
     if (!opened.has('exact')) return null;
     let checked = null;
     if (guard !== undefined) {
-      if (!(guard?.counter instanceof SharedArrayBuffer) || guard.counter.byteLength < 4 || !Number.isInteger(guard.value)) return null;
-      checked = { counter: new Int32Array(guard.counter, 0, 1), value: guard.value };
+      const index = guard?.index ?? 0;
+      if (!(guard?.counter instanceof SharedArrayBuffer) || !Number.isInteger(guard.value) || !Number.isInteger(index) || index < 0) return null;
+      if (guard.counter.byteLength < 4 * (index + 1)) return null;
+      checked = { counter: new Int32Array(guard.counter, 0, index + 1), index, value: guard.value };
     }
     const { source, backend, is_personal, is_deletable } = meta;
     const text = Buffer.from(rows, head);
@@ -139,7 +142,7 @@ export class AnswerReader {
 
   /** Whether the data these answers were taken from is still current. */
   private fresh(): boolean {
-    return this.guard === null || Atomics.load(this.guard.counter, 0) === this.guard.value;
+    return this.guard === null || Atomics.load(this.guard.counter, this.guard.index) === this.guard.value;
   }
 
   /** The answer of firstMatch(exten) with this number matching (null: exact), or undefined to ask the worker. */

@@ -16,6 +16,8 @@ import type { AnswersNothing } from './grants.js';
 import { workerEnv, type SandboxSettings } from './settings.js';
 import { WorkerLink, type LinkReply } from './worker-link.js';
 
+/** Users whose published answers the host keeps per source (the oldest published are dropped first). */
+const MAX_USERS_WITH_ANSWERS = 10_000;
 const workerFile = fileURLToPath(new URL('../../sandbox/worker.js', import.meta.url));
 const logLevels = new Set<LogLevel>(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
 
@@ -33,6 +35,8 @@ export class SandboxedSource implements SourceHandle {
   private closed = false;
   /** The reverse answers the back-end published (null: none, or withdrawn); read without a worker call. */
   private answers: AnswerReader | null = null;
+  /** Answers published for one user's calls (personal), least recently published first. */
+  private readonly userAnswers = new Map<string, AnswerReader>();
   private readonly capabilities: HostCapabilities | Record<string, Capability>;
 
   constructor(
@@ -63,18 +67,20 @@ export class SandboxedSource implements SourceHandle {
   }
   firstMatch(exten: string, args: CallArgs, deadline: number) {
     if (this.answersNothing?.(args)) return this.known<SourceResult | null>('firstMatch', null);
-    if (this.answers) {
+    const answers = this.answersFor(args);
+    if (answers) {
       const started = performance.now();
-      const answer = this.answers.firstMatch(exten, matchingOf(args));
+      const answer = answers.firstMatch(exten, matchingOf(args));
       if (answer !== undefined) return this.published('firstMatch', answer, started);
     }
     return this.run({ op: 'firstMatch', exten, args }, deadline) as Promise<SourceResult | null>;
   }
   matchAll(extens: string[], args: CallArgs, deadline: number) {
     if (this.answersNothing?.(args)) return this.known<Record<string, SourceResult>>('matchAll', {});
-    if (this.answers) {
+    const answers = this.answersFor(args);
+    if (answers) {
       const started = performance.now();
-      const answer = this.answers.matchAll(extens, matchingOf(args));
+      const answer = answers.matchAll(extens, matchingOf(args));
       if (answer !== undefined) return this.published('matchAll', answer, started);
     }
     return this.run({ op: 'matchAll', extens, args }, deadline) as Promise<Record<string, SourceResult>>;
@@ -91,7 +97,7 @@ export class SandboxedSource implements SourceHandle {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.answers = null;
+    this.dropAnswers();
     this.clearTimers();
     const pool = this.pool;
     this.pool = null;
@@ -135,8 +141,10 @@ export class SandboxedSource implements SourceHandle {
   private onWorkerEvent(pool: Piscina, event: WorkerEvent): void {
     if (pool !== this.pool) return;
     if (event.dird === 'answers') {
-      this.answers = event.snapshot === null ? null : AnswerReader.open(event.snapshot);
-      if (event.snapshot !== null && this.answers === null) this.log.warn('published answers are malformed: ignored, calls go to the worker');
+      const answers = event.snapshot === null ? null : AnswerReader.open(event.snapshot);
+      if (event.snapshot !== null && answers === null) this.log.warn('published answers are malformed: ignored, calls go to the worker');
+      if (event.user === undefined) this.answers = answers;
+      else if (typeof event.user === 'string') this.keepUserAnswers(event.user, answers);
       return;
     }
     if (event.dird === 'beat') {
@@ -185,7 +193,7 @@ export class SandboxedSource implements SourceHandle {
   private onCrash(pool: Piscina, reason: string): void {
     if (pool !== this.pool || this.closed) return;
     this.pool = null;
-    this.answers = null;
+    this.dropAnswers();
     this.clearTimers();
     this.failLinks(reason);
     void pool.destroy().catch(() => {});
@@ -248,6 +256,26 @@ export class SandboxedSource implements SourceHandle {
       return new SourceCallError(this.config.name, 'unavailable', `load failed: ${reply.error}`);
     }
     return new SourceCallError(this.config.name, 'backend', reply.error);
+  }
+
+  /** The answers that hold for this call: the source's, else those of the call's user, if published. */
+  private answersFor(args: CallArgs): AnswerReader | null | undefined {
+    if (this.answers || this.userAnswers.size === 0) return this.answers;
+    const user = args.xivo_user_uuid ?? args.user_uuid;
+    return user ? this.userAnswers.get(user) : null;
+  }
+
+  private keepUserAnswers(user: string, answers: AnswerReader | null): void {
+    this.userAnswers.delete(user);
+    if (answers === null) return;
+    this.userAnswers.set(user, answers);
+    // A worker holds its users' contacts within bounds; the host holds as many users at most, whatever it sends.
+    if (this.userAnswers.size > MAX_USERS_WITH_ANSWERS) this.userAnswers.delete(this.userAnswers.keys().next().value!);
+  }
+
+  private dropAnswers(): void {
+    this.answers = null;
+    this.userAnswers.clear();
   }
 
   /** An answer read from the published answers: counted like the worker's. */

@@ -24,7 +24,7 @@ const contacts = [
   { name: 'Odd', number: '+999 555 123 4567' },
 ];
 
-async function call(method: 'POST' | 'PUT', url: string, payload: unknown, expected = [200, 201]) {
+async function call(method: 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, expected = [200, 201, 204]) {
   const reply = await dird.inject({ method, url, headers, payload: payload as any });
   if (!expected.includes(reply.statusCode)) throw new Error(`${method} ${url}: ${reply.statusCode} ${reply.body}`);
   return reply.body ? reply.json() : null;
@@ -122,6 +122,20 @@ t.test('personal: a new contact is found by the next lookup (the worker index fo
   await call('PUT', `/0.1/personal/${created.id}`, { name: 'Fr Mobile', number: '06 12 34 56 79' });
   t.equal(await reverse('personal-fr', '+33 6 12 34 56 78'), null, 'an edited number is no longer found');
   t.equal(await reverse('personal-fr', '0033612345679'), 'Fr Mobile');
+});
+
+t.test("personal: every write is seen by the next lookup, also when the host answers from the user's published answers", async (t) => {
+  const created = await call('POST', '/0.1/personal', { name: 'Round 0', number: '06 55 00 00 00' });
+  for (let round = 1; round <= 5; round++) {
+    t.equal(await reverse('personal-fr', '+33 6 55 00 00 00'), `Round ${round - 1}`);
+    // Time for the worker to publish this version of the user's answers: the next lookups read them in the host.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    t.equal(await reverse('personal-fr', '0655000000'), `Round ${round - 1}`);
+    await call('PUT', `/0.1/personal/${created.id}`, { name: `Round ${round}`, number: '06 55 00 00 00' });
+  }
+  t.equal(await reverse('personal-fr', '+33 6 55 00 00 00'), 'Round 5');
+  await call('DELETE', `/0.1/personal/${created.id}`);
+  t.equal(await reverse('personal-fr', '+33 6 55 00 00 00'), null, 'a deleted contact is no longer found');
 });
 
 t.test('phonebook: a new contact is found by the next lookup', async (t) => {

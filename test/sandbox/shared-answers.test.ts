@@ -106,10 +106,13 @@ t.test('malformed snapshots are refused', async (t) => {
     'no keys': { rows, meta, tables: { exact: table } }, 'keys not text': { rows, keys: [1], meta, tables: { exact: table } },
     'bad meta': { rows, keys, meta: { ...meta, is_personal: 'yes' }, tables: { exact: table } },
     'bad guard': { rows, keys, meta, tables: { exact: table }, guard: { counter: new ArrayBuffer(4), value: 1 } },
+    'guard index past its counter': { rows, keys, meta, tables: { exact: table }, guard: { counter: new SharedArrayBuffer(8), value: 0, index: 2 } },
+    'negative guard index': { rows, keys, meta, tables: { exact: table }, guard: { counter: new SharedArrayBuffer(8), value: 0, index: -1 } },
   })) {
     t.equal(AnswerReader.open(snapshot), null, what);
   }
   t.ok(AnswerReader.open({ rows, keys, meta, tables: { exact: table } }), 'the same parts, well formed, open');
+  t.ok(AnswerReader.open({ rows, keys, meta, tables: { exact: table }, guard: { counter: new SharedArrayBuffer(8), value: 0, index: 1 } }), 'with a guard at index 1 of 2');
 });
 
 t.test('csv: the host answers as the worker does, in every matching mode', async (t) => {
@@ -159,6 +162,29 @@ t.test('guarded answers are read only while their data version holds', async (t)
   t.equal(nameOf(await sandboxed.firstMatch('123', exact, far())), 'Worker', 'once the version moved, the worker answers');
   t.same(Object.keys(await sandboxed.matchAll(['123'], exact, far())), ['123']);
   t.equal(nameOf((await sandboxed.matchAll(['123'], exact, far()))['123']), 'Worker');
+});
+
+t.test("a user's answers are read for that user's calls only, while their version holds", async (t) => {
+  const as = (user: string | null): CallArgs => ({ ...exact, user_uuid: user, xivo_user_uuid: user });
+  const sandboxed = publishing('per-user');
+  t.equal(await eventually(async () => nameOf(await sandboxed.firstMatch('123', as('u1'), far())), 'Published'), 'Published');
+  t.equal(nameOf((await sandboxed.matchAll(['123', '999'], as('u1'), far()))['123']), 'Published', 'matchAll too');
+  t.equal(await sandboxed.firstMatch('999', as('u1'), far()), null, "a miss in the user's answers is answered by the host");
+  t.equal(nameOf(await sandboxed.firstMatch('123', as('u2'), far())), 'Worker', 'another user is answered by the worker');
+  t.equal(nameOf(await sandboxed.firstMatch('123', as(null), far())), 'Worker', 'so is a call without a user');
+  t.equal(nameOf(await sandboxed.firstMatch('123', { ...as('u2'), xivo_user_uuid: 'u1' }, far())), 'Published', 'xivo_user_uuid names the user first');
+
+  await sandboxed.firstMatch('0600000002', as('u2'), far());
+  t.equal(nameOf(await sandboxed.firstMatch('123', as('u1'), far())), 'Worker', "once the user's version moved, the worker answers");
+});
+
+t.test('withdrawn user answers are no longer read', async (t) => {
+  const u1: CallArgs = { ...exact, user_uuid: 'u1', xivo_user_uuid: 'u1' };
+  const sandboxed = publishing('per-user');
+  t.equal(await eventually(async () => nameOf(await sandboxed.firstMatch('123', u1, far())), 'Published'), 'Published');
+  // Asked for another user: u1's own calls are answered by the host and never reach the worker.
+  await sandboxed.firstMatch('0600000003', { ...u1, user_uuid: 'u2', xivo_user_uuid: 'u2' }, far());
+  t.equal(await eventually(async () => nameOf(await sandboxed.firstMatch('123', u1, far())), 'Worker'), 'Worker');
 });
 
 t.test('a worker that dies takes its answers with it; its successor publishes again', async (t) => {

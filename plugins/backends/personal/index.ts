@@ -2,8 +2,10 @@
 // `personal` service grants it a `personal` capability (host.personal.*) answering only for the user
 // of the call. Reverse lookups answer from a per-user index kept in this worker (exact values, E.164
 // forms and last digits), revalidated before each call against the user's version in memory shared
-// with the host (plugins/services/personal/changes.ts): an unchanged user costs no message.
-import type { AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields } from '../../../src/contracts.js';
+// with the host (plugins/services/personal/changes.ts): an unchanged user costs no message. Each
+// index is also published as that user's answers, which the host reads without calling this worker
+// while the user's version holds.
+import type { AnswerPublisher, AsyncCapabilities, Backend, BackendLoadArgs, CallArgs, Fields } from '../../../src/contracts.js';
 import { matchingOf, NumberIndex } from '../../../src/numbers.js';
 import { slotOf } from '../../../src/user-slots.js';
 
@@ -57,10 +59,12 @@ export default class PersonalBackend implements Backend {
   private readonly indexes = new Map<string, UserIndex>();
   private readonly loading = new Map<string, { stamp: number; index: Promise<UserIndex> }>();
   private indexed = 0;
+  private answers: AnswerPublisher | null = null;
 
-  async load({ host, config }: BackendLoadArgs): Promise<void> {
+  async load({ host, config, answers }: BackendLoadArgs): Promise<void> {
     if (!host.personal) throw new Error('the personal back-end needs the `personal` service');
     this.store = host.personal;
+    this.answers = answers ?? null;
     this.matched = config.first_matched_columns ?? [];
     this.versions = new Int32Array(await this.store.counter());
   }
@@ -128,10 +132,18 @@ export default class PersonalBackend implements Backend {
           if (typeof value === 'string') yield [value, contact] as const;
         }
       }
-    }, this.indexes.get(user)?.numbers);
+    }, this.indexes.get(user)?.numbers, () => this.publish(user, index, contacts));
     const index: UserIndex = { stamp, byValue, numbers, size: contacts.length };
     this.keep(user, index);
+    this.publish(user, index, contacts);
     return index;
+  }
+
+  /** The user's answers, valid while the user's slot holds the index's version. */
+  private publish(user: string, index: UserIndex, contacts: Fields[]): void {
+    if (!this.answers || this.indexes.get(user) !== index) return;
+    const counter = this.versions!.buffer as SharedArrayBuffer;
+    this.answers.publishForUser(user, contacts, [['exact', index.byValue], ...index.numbers.tables()], { counter, index: slotOf(user), value: index.stamp });
   }
 
   private keep(user: string, index: UserIndex): void {
@@ -145,6 +157,7 @@ export default class PersonalBackend implements Backend {
       if (this.indexed <= MAX_INDEXED_CONTACTS || oldest === user) break;
       this.indexes.delete(oldest);
       this.indexed -= dropped.size;
+      this.answers?.publishForUser(oldest, null);
     }
   }
 
