@@ -9,6 +9,7 @@ import GoogleBackend from '../../plugins/backends/google/index.js';
 import Office365Backend from '../../plugins/backends/office365/index.js';
 import WazoBackend from '../../plugins/backends/wazo/index.js';
 import type { Backend, BackendLoadArgs, CallArgs, SourceConfig } from '../../src/contracts.js';
+import { Coalescer } from '../../src/coalescer.js';
 import { SingleFlight } from '../../src/single-flight.js';
 import { fakeConfd } from '../helpers/fake-confd.js';
 import { fakeGoogle } from '../helpers/fake-google.js';
@@ -144,4 +145,30 @@ t.test('SingleFlight: joiners share the outcome, a settled run is not reused, a 
   t.equal(runs, 2);
   await t.rejects(flight.run('k', () => { throw new Error('boom'); }), /boom/);
   t.equal(flight.size, 0);
+});
+
+t.test('Coalescer: questions asked together share a batch; each is answered once, in order, the rest by the fallback', async (t) => {
+  const batches: string[][] = [];
+  const coalescer = new Coalescer<string, string | null>(4, null, async (context, items, answer) => {
+    batches.push([context, ...items]);
+    for (const item of items) if (item !== 'unknown') answer(item, `${item}!`);
+    answer('a', 'answered twice'); // a runner answering again changes nothing
+  });
+  const [single, all, empty, duplicate] = await Promise.all([
+    coalescer.ask('k', 'ctx', 'a'),
+    coalescer.askAll('k', 'ctx', ['b', 'unknown', 'a']),
+    coalescer.askAll('k', 'ctx', []),
+    coalescer.ask('k', 'ctx', 'b'),
+  ]);
+  t.equal(single, 'a!');
+  t.same(all, ['b!', null, 'a!'], 'in the order asked; unanswered ones get the fallback');
+  t.same(empty, []);
+  t.equal(duplicate, 'b!');
+  t.same(batches, [['ctx', 'a', 'b', 'unknown']], 'one batch of the three distinct questions');
+
+  const more = await coalescer.askAll('k', 'ctx', ['1', '2', '3', '4', '5']);
+  t.same(more, ['1!', '2!', '3!', '4!', '5!']);
+  t.same(batches.slice(1).map((batch) => batch.length - 1), [4, 1], 'a full batch closes: the next questions open another');
+  const failing = new Coalescer<null, number>(10, -1, async () => { throw new Error('down'); });
+  t.same(await failing.askAll('k', null, ['x', 'y']), [-1, -1], 'a failing runner answers the fallback');
 });

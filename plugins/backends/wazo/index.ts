@@ -59,8 +59,8 @@ export default class WazoBackend implements Backend {
   }
 
   async matchAll(extens: string[], args: CallArgs): Promise<Record<string, Fields>> {
-    const ask = this.filtersExactly(args) ? (exten: string) => this.exactMatch(exten) : (exten: string) => this.searchMatch(exten, args);
-    const each = await Promise.all(extens.map(ask));
+    if (this.filtersExactly(args)) return this.exactMatchAll(extens);
+    const each = await Promise.all(extens.map((exten) => this.searchMatch(exten, args)));
     const found: Record<string, Fields> = {};
     extens.forEach((exten, i) => {
       if (each[i]) found[exten] = each[i]!;
@@ -75,10 +75,20 @@ export default class WazoBackend implements Backend {
 
   /** The user holding `exten` in the first column that has it (first_matched_columns order). */
   private async exactMatch(exten: string): Promise<Fields | null> {
+    return (await this.exactMatchAll([exten]))[exten] ?? null;
+  }
+
+  /** exactMatch of every number, asked together: one merged question per column. */
+  private async exactMatchAll(extens: string[]): Promise<Record<string, Fields>> {
     // confd's filters take comma-separated values: such a number cannot be asked (nor be an extension).
-    if (exten === '' || exten.includes(',')) return null;
-    const answers = await Promise.all(this.matched.map((column) => this.byColumn.ask(column, column, exten)));
-    return answers.find((user) => user !== null) ?? null;
+    const askable = extens.filter((exten) => exten !== '' && !exten.includes(','));
+    const byColumn = await Promise.all(this.matched.map((column) => this.byColumn.askAll(column, column, askable)));
+    const found: Record<string, Fields> = {};
+    askable.forEach((exten, i) => {
+      const user = byColumn.find((answers) => answers[i] !== null)?.[i];
+      if (user) found[exten] = user;
+    });
+    return found;
   }
 
   /** confd searches; of the users it finds, the first whose first-matched column holds the number. */
