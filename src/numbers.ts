@@ -14,6 +14,7 @@
 // accepted when it is *possible* (right length), so numbers in ranges newer than the metadata still
 // match, and `min` is half the size to load in every worker.
 import { getCountries, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import { LRUCache } from 'lru-cache';
 import type { CallArgs } from './contracts.js';
 
 export const numberMatchingModes = ['exact', 'e164', 'suffix'] as const;
@@ -89,31 +90,32 @@ export function suffixOf(value: string, digits: number): string | null {
 
 /**
  * Incoming numbers repeat (the same callers call again): parse results are kept per matching, at most
- * KEYS_CACHE_SIZE each, oldest first out (no reordering on a hit: the hit path stays two map reads).
+ * KEYS_CACHE_SIZE each, least recently used first out.
  */
 const KEYS_CACHE_SIZE = 20_000;
 const MAX_KEY_CACHES = 16;
-const keysCaches = new Map<string, Map<string, MatchKeys>>();
+type KeysCache = LRUCache<string, MatchKeys>;
+const newKeysCache = (): KeysCache => new LRUCache<string, MatchKeys>({ max: KEYS_CACHE_SIZE });
+const keysCaches = new Map<string, KeysCache>();
 
-/** The keys of an incoming number (cached: parsing costs 10–40 µs). */
 /** The matching object matchKeys saw last, and its cache (the host passes one object per profile). */
 let lastMatching: NumberMatching | null = null;
-let lastCache = new Map<string, MatchKeys>();
+let lastCache = newKeysCache();
 
+/** The keys of an incoming number (cached: parsing costs 10–40 µs). */
 export function matchKeys(exten: string, m: NumberMatching): MatchKeys {
   let cache = lastCache;
   if (m !== lastMatching) {
     const matchingKey = m.mode === 'suffix' ? `s${m.suffix_digits}` : `e${m.suffix_digits}${m.region ?? ''}`;
     const known = keysCaches.get(matchingKey);
     if (known) cache = known;
-    else remember(keysCaches, matchingKey, (cache = new Map()), MAX_KEY_CACHES);
+    else remember(keysCaches, matchingKey, (cache = newKeysCache()), MAX_KEY_CACHES);
     [lastMatching, lastCache] = [m, cache];
   }
   const cached = cache.get(exten);
   if (cached) return cached;
   const keys = computeKeys(exten, m);
   cache.set(exten, keys);
-  if (cache.size > KEYS_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return keys;
 }
 

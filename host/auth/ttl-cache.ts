@@ -1,31 +1,27 @@
-/** A small TTL cache bounded in size; the oldest entry goes first when full. */
-export class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; expires: number }>();
+// A TTL cache bounded in size, least recently used first out (lru-cache: a Map evicting its oldest key
+// costs time proportional to the deletions made since V8 last compacted it).
+import { LRUCache } from 'lru-cache';
 
-  constructor(private readonly ttlMs: number, private readonly maxSize: number) {}
+export class TtlCache<V extends {}> {
+  private readonly entries: LRUCache<string, V> | null;
+
+  constructor(ttlMs: number, maxSize: number) {
+    this.entries = ttlMs > 0 && maxSize > 0 ? new LRUCache<string, V>({ max: maxSize, ttl: ttlMs }) : null;
+  }
 
   get(key: string): V | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expires <= Date.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
+    return this.entries?.get(key);
   }
 
   set(key: string, value: V): void {
-    if (this.ttlMs <= 0 || this.maxSize <= 0) return;
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxSize) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, expires: Date.now() + this.ttlMs });
+    this.entries?.set(key, value);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries?.size ?? 0;
   }
 
   clear(): void {
-    this.entries.clear();
+    this.entries?.clear();
   }
 }

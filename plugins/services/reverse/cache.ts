@@ -2,6 +2,7 @@
 // from the cache; past `ttl` it still answers the stale value for up to `stale_ttl` more while a refresh
 // runs in the background; misses are cached for `negative_ttl`; each source keeps at most `max_entries`
 // (least recently used dropped first). Settings in seconds, see `cacheSettings`.
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { CallArgs, SourceConfig, SourceResult } from '../../../src/contracts.js';
 
@@ -48,12 +49,14 @@ interface Entry {
   storedAt: number;
 }
 
-/** One source's entries, in least-recently-used-first order (a Map keeps insertion order). */
+/** One source's entries, the least recently used dropped first when full. */
 class SourceCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LRUCache<string, Entry>;
   private readonly refreshing = new Set<string>();
 
-  constructor(readonly source: SourceConfig, readonly settings: CacheSettings, private readonly now: () => number) {}
+  constructor(readonly source: SourceConfig, readonly settings: CacheSettings, private readonly now: () => number) {
+    this.entries = new LRUCache<string, Entry>({ max: settings.max_entries });
+  }
 
   key(exten: string, args: CallArgs): string {
     // Profiles sharing a source may match numbers differently: their answers are kept apart.
@@ -75,18 +78,11 @@ class SourceCache {
       this.entries.delete(key);
       return { outcome: 'miss', value: null };
     }
-    this.entries.delete(key);
-    this.entries.set(key, entry);
     return { outcome, value: entry.value };
   }
 
   store(key: string, value: SourceResult | null): void {
-    this.entries.delete(key);
     this.entries.set(key, { value, storedAt: this.now() });
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.settings.max_entries) break;
-      this.entries.delete(oldest);
-    }
   }
 
   /** Runs `refresh` unless one is already running for these keys; it stores what it gets. */

@@ -2,6 +2,7 @@
 // that no back-end worker ever holds the credentials behind them (the workers get sources without them). Back-ends get the `tokens` capability:
 //   await host.tokens.service()                        -> { token, tenant } (wazo, conference)
 //   await host.tokens.external(kind, user_uuid, token) -> access token or null (google, office365)
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { ServiceLoadArgs, ServicePlugin, SourceConfig } from '../../../src/contracts.js';
 import { requestJson } from '../../../src/remote/http.js';
@@ -22,7 +23,7 @@ export const TOKEN_BACKENDS = ['wazo', 'conference', 'google', 'office365'];
 export class TokenService {
   private readonly renewers = new Map<string, { key: string; renewer: TokenRenewer }>();
   /** Expiry (epoch ms) of a remembered 404, by auth URL, kind, user and the user's token. */
-  private readonly noToken = new Map<string, number>();
+  private readonly noToken = new LRUCache<string, true>({ max: NO_TOKEN_MAX_ENTRIES, ttl: NO_TOKEN_TTL_MS });
   /** Each source config's wazo-auth base URL: hasNoToken runs on every call of its sources. */
   private readonly authBases = new WeakMap<SourceConfig, string>();
 
@@ -82,16 +83,11 @@ export class TokenService {
   }
 
   private knownWithout(remembered: string): boolean {
-    return (this.noToken.get(remembered) ?? 0) > Date.now();
+    return this.noToken.get(remembered) === true;
   }
 
   private rememberNoToken(key: string): void {
-    this.noToken.delete(key);
-    this.noToken.set(key, Date.now() + NO_TOKEN_TTL_MS);
-    for (const oldest of this.noToken.keys()) {
-      if (this.noToken.size <= NO_TOKEN_MAX_ENTRIES) break;
-      this.noToken.delete(oldest);
-    }
+    this.noToken.set(key, true);
   }
 
   forget(uuid: string): void {
