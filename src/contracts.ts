@@ -204,6 +204,8 @@ export interface SourceHandle {
   firstMatch(exten: string, args: CallArgs, deadline: number): Promise<SourceResult | null>;
   matchAll(extens: string[], args: CallArgs, deadline: number): Promise<Record<string, SourceResult>>;
   list(uids: string[], args: CallArgs, deadline: number): Promise<SourceResult[]>;
+  /** True when the source is known to answer nothing to this caller (a grant's `answersNothing`). */
+  knowsNothingFor?(args: CallArgs): boolean;
 }
 
 export interface SourceRegistry {

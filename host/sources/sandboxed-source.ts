@@ -90,6 +90,10 @@ export class SandboxedSource implements SourceHandle {
     return this.run({ op: 'list', uids, args }, deadline) as Promise<SourceResult[]>;
   }
 
+  knowsNothingFor(args: CallArgs): boolean {
+    return this.answersNothing?.(args) ?? false;
+  }
+
   status(): SourceStatus {
     const { uuid, name, backend } = this.config;
     return { uuid, name, backend, state: this.state, restarts: this.restarts, last_error: this.lastError };

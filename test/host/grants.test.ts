@@ -45,3 +45,22 @@ t.test('a grant’s host-side check answers nothing for its caller without askin
   const failing = await reverseThrough('granted', CHECK_FAILS_USER);
   t.equal(failing.display, 'Secret via-granted', 'a check that throws knows nothing: the back-end is asked');
 });
+
+t.test('with the reverse cache on, a caller the source knows nothing about fills no cache entry', async (t) => {
+  const cached = await startDird({ config: { reverse_cache: { sources: { 'cached-granted': { enabled: true } } } } });
+  t.teardown(() => cached.close());
+  const admin = { 'x-auth-token': cached.tokens.admin };
+  const source = (await cached.inject({ method: 'POST', url: '/0.1/backends/granted/sources', headers: admin,
+    payload: { name: 'cached-granted', first_matched_columns: ['number'], format_columns: { reverse: '{firstname} {lastname}' } } })).json();
+  await cached.inject({ method: 'POST', url: '/0.1/profiles', headers: admin,
+    payload: { name: 'cached', services: { reverse: { sources: [{ uuid: source.uuid }], options: { timeout: 5 } } } } });
+  const reverse = async (user: string, exten: string) =>
+    (await cached.inject({ url: `/0.1/directories/reverse/cached/${user}?exten=${exten}`, headers: admin })).json().display;
+  const size = () => cached.dird.services.reverse.cache.size(source.uuid);
+
+  t.equal(await reverse(SILENT_USER, '1234'), null);
+  t.equal(await reverse(SILENT_USER, '1235'), null);
+  t.equal(size(), 0, 'nothing cached for the silent caller');
+  t.equal(await reverse(cached.users.admin, '1234'), 'Secret cached-granted');
+  t.equal(size(), 1, 'other callers are cached as usual');
+});

@@ -52,12 +52,18 @@ export class ReverseService {
     return order === 'priority' ? inPriorityMany(asks, extens, deadline, failed) : firstAnswers(asks, extens, deadline, failed);
   }
 
+  // A source known to answer nothing to this caller answers at once: caching that would fill its cache
+  // with one caller's empty answers (Google or Microsoft sources of users with no such account).
   protected firstMatch(source: SourceConfig, exten: string, args: CallArgs, deadline: number) {
-    return this.cache.firstMatch(source, exten, args, deadline, (until) => this.sources.get(source).firstMatch(exten, args, until));
+    const handle = this.sources.get(source);
+    if (handle.knowsNothingFor?.(args)) return handle.firstMatch(exten, args, deadline);
+    return this.cache.firstMatch(source, exten, args, deadline, (until) => handle.firstMatch(exten, args, until));
   }
 
   protected matchAll(source: SourceConfig, extens: string[], args: CallArgs, deadline: number) {
-    return this.cache.matchAll(source, extens, args, deadline, (wanted, until) => this.sources.get(source).matchAll(wanted, args, until));
+    const handle = this.sources.get(source);
+    if (handle.knowsNothingFor?.(args)) return handle.matchAll(extens, args, deadline);
+    return this.cache.matchAll(source, extens, args, deadline, (wanted, until) => handle.matchAll(wanted, args, until));
   }
 
   /** The call's args with the profile's number matching (unchanged for exact matching). */
