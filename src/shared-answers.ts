@@ -188,7 +188,7 @@ export class AnswerReader {
     const next = (): unknown => {
       if (at + 5 > end) return invalid;
       const kind = text[at];
-      const length = text.readUInt32LE(at + 1);
+      const length = u32(text, at + 1);
       const from = at + 5;
       at = from + length;
       if (at > end) return invalid;
@@ -203,9 +203,9 @@ export class AnswerReader {
       }
     };
     const fields: Record<string, unknown> = {};
-    for (let n = text.readUInt16LE(start); n > 0; n--) {
+    for (let n = u16(text, start); n > 0; n--) {
       if (at + 2 > end) return undefined;
-      const key = this.keys[text.readUInt16LE(at)];
+      const key = this.keys[u16(text, at)];
       at += 2;
       const value = next();
       if (key === undefined || value === invalid) return undefined;
@@ -219,6 +219,10 @@ export class AnswerReader {
     return { fields, relations: { xivo_id, agent_id, user_id, user_uuid, endpoint_id, source_entry_id }, source, backend, is_personal, is_deletable };
   }
 }
+
+// Little-endian reads of offsets already checked against the row's end (Buffer's readUInt*LE check again).
+const u16 = (bytes: Buffer, at: number) => bytes[at]! | (bytes[at + 1]! << 8);
+const u32 = (bytes: Buffer, at: number) => (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16)) + bytes[at + 3]! * 0x1000000;
 
 /** What `next()` gives for a value that cannot be read. */
 const invalid = Symbol('invalid');
