@@ -26,7 +26,11 @@ export class WorkerAnswers implements AnswerPublisher {
   publishForUser(user: string, rows: readonly Fields[] | null, tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]> = [], validWhile?: Guard): void {
     if (typeof user !== 'string' || user === '') return;
     if (rows === null) {
-      if (this.users.delete(user)) this.send(null, user);
+      const scope = this.users.get(user);
+      if (!scope) return;
+      this.users.delete(user);
+      scope.cancel();
+      this.send(null, user);
       return;
     }
     let scope = this.users.get(user);
@@ -70,6 +74,12 @@ class ScopeAnswers {
     }).catch((error) => {
       this.warn(`answers not published, the host asks the worker instead: ${error?.message ?? error}`);
     });
+  }
+
+  /** Publishes still being encoded are not sent. */
+  cancel(): void {
+    this.sequence++;
+    this.version = null;
   }
 
   private tableBuffer(table: ReadonlyMap<string, Fields>, index: Map<Fields, number>): SharedArrayBuffer {

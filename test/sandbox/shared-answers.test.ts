@@ -187,6 +187,14 @@ t.test('withdrawn user answers are no longer read', async (t) => {
   t.equal(await eventually(async () => nameOf(await sandboxed.firstMatch('123', u1, far())), 'Worker'), 'Worker');
 });
 
+t.test('answers withdrawn while still being encoded are never sent', async (t) => {
+  const u1: CallArgs = { ...exact, user_uuid: 'u1', xivo_user_uuid: 'u1' };
+  const sandboxed = publishing('withdrawn-at-once');
+  await sandboxed.firstMatch('warm-up', u1, far());
+  await sleep(300);
+  t.equal(nameOf(await sandboxed.firstMatch('123', u1, far())), 'Worker');
+});
+
 t.test('a worker that dies takes its answers with it; its successor publishes again', async (t) => {
   const sandboxed = publishing('honest');
   t.equal(await eventually(async () => nameOf(await sandboxed.firstMatch('123', exact, far())), 'Published'), 'Published');
