@@ -2,7 +2,7 @@
 // `answers.publish` does, and the encoders. Rows are encoded once per data version (the `rows` array's
 // identity), each table once.
 import type { AnswerPublisher, Fields, SourceResult } from '../src/contracts.js';
-import { hash, Kind, RELATIONS, SLOT, TABLE_HEADER, type AnswerSnapshot, type RowMeta } from '../src/shared-answers.js';
+import { hash, Kind, RELATIONS, SLOT, TABLE_HEADER, type AnswerGuard, type AnswerSnapshot, type RowMeta } from '../src/shared-answers.js';
 
 export class WorkerAnswers implements AnswerPublisher {
   private readonly shared: ScopeAnswers;
@@ -19,11 +19,11 @@ export class WorkerAnswers implements AnswerPublisher {
     this.shared = new ScopeAnswers(builder, (snapshot) => send(snapshot), warn);
   }
 
-  publish(rows: readonly Fields[], tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>, validWhile?: Guard): void {
+  publish(rows: readonly Fields[], tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>, validWhile?: AnswerGuard): void {
     this.shared.publish(rows, tables, validWhile);
   }
 
-  publishForUser(user: string, rows: readonly Fields[] | null, tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]> = [], validWhile?: Guard): void {
+  publishForUser(user: string, rows: readonly Fields[] | null, tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]> = [], validWhile?: AnswerGuard): void {
     if (typeof user !== 'string' || user === '') return;
     if (rows === null) {
       const scope = this.users.get(user);
@@ -39,8 +39,6 @@ export class WorkerAnswers implements AnswerPublisher {
   }
 }
 
-type Guard = { counter: SharedArrayBuffer; value: number; index?: number };
-
 /** The answers of one scope (the source's, or one user's): rows encoded once per data version. */
 class ScopeAnswers {
   private version: { rows: readonly Fields[]; index: Map<Fields, number>; buffer: ReturnType<typeof encodeRows> } | null = null;
@@ -53,7 +51,7 @@ class ScopeAnswers {
     private readonly warn: (message: string) => void,
   ) {}
 
-  publish(rows: readonly Fields[], tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>, validWhile?: Guard): void {
+  publish(rows: readonly Fields[], tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>, validWhile?: AnswerGuard): void {
     const sequence = ++this.sequence;
     if (this.version?.rows !== rows) {
       // The host must not answer from the data before while this version is encoded.
@@ -65,7 +63,7 @@ class ScopeAnswers {
     }
     const version = this.version;
     const named = [...tables];
-    const guard = validWhile ? { guard: { counter: validWhile.counter, value: validWhile.value, ...(validWhile.index ? { index: validWhile.index } : {}) } } : {};
+    const guard = validWhile ? { guard: { counter: validWhile.counter, value: validWhile.value, index: validWhile.index ?? 0 } } : {};
     version.buffer.then((encodedRows) => {
       if (sequence !== this.sequence || encodedRows === null) return; // a later publish supersedes this one
       const encoded: Record<string, SharedArrayBuffer> = {};

@@ -2,6 +2,7 @@
 // Wire data (configs, JSON bodies) keeps wazo-dird's snake_case names; plugin methods are camelCase.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { AnswerGuard } from './shared-answers.js';
 
 export type Fields = Record<string, unknown>;
 
@@ -70,7 +71,7 @@ export interface AnswerPublisher {
   publish(
     rows: readonly Fields[],
     tables: Iterable<readonly [string, ReadonlyMap<string, Fields>]>,
-    validWhile?: { counter: SharedArrayBuffer; value: number; index?: number },
+    validWhile?: AnswerGuard,
   ): void;
   /**
    * One user's answers, read by the host only for calls of that user (`args.xivo_user_uuid`, else
@@ -81,7 +82,7 @@ export interface AnswerPublisher {
     user: string,
     rows: readonly Fields[] | null,
     tables?: Iterable<readonly [string, ReadonlyMap<string, Fields>]>,
-    validWhile?: { counter: SharedArrayBuffer; value: number; index?: number },
+    validWhile?: AnswerGuard,
   ): void;
 }
 

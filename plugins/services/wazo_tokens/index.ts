@@ -22,7 +22,7 @@ export const TOKEN_BACKENDS = ['wazo', 'conference', 'google', 'office365'];
 
 export class TokenService {
   private readonly renewers = new Map<string, { key: string; renewer: TokenRenewer }>();
-  /** Expiry (epoch ms) of a remembered 404, by auth URL, kind, user and the user's token. */
+  /** Remembered 404s (for NO_TOKEN_TTL_MS), by auth URL, kind, user and the user's token. */
   private readonly noToken = new LRUCache<string, true>({ max: NO_TOKEN_MAX_ENTRIES, ttl: NO_TOKEN_TTL_MS });
   /** Each source config's wazo-auth base URL: hasNoToken runs on every call of its sources. */
   private readonly authBases = new WeakMap<SourceConfig, string>();
