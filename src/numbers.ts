@@ -5,8 +5,9 @@
 // - `e164`: both numbers are parsed with libphonenumber-js (default region for national forms) and
 //   compared as E.164; when either does not parse, their last `suffix_digits` digits are compared.
 // - `suffix`: the last `suffix_digits` digits are compared (no parsing).
-// An exact match always counts. Values that are not phone-like (SIP URIs, names) and numbers with fewer
-// digits than `suffix_digits` that do not parse (internal extensions such as 1001) only match exactly.
+// An exact match always counts. Values that are not phone-like (SIP URIs, names), values of fewer than
+// seven digits (internal extensions such as 1001) and numbers with fewer digits than `suffix_digits`
+// that do not parse only match exactly.
 //
 // Metadata: `min`. Deriving the E.164 form needs only the country calling codes, international and
 // national prefixes and the possible lengths, which `min` carries; `max` adds per-type patterns
@@ -49,8 +50,17 @@ export function matchingOf(args: CallArgs | null | undefined): NumberMatching | 
   return { mode: m.mode, region, suffix_digits: digits };
 }
 
-/** Digits, spaces and the usual punctuation, an optional leading `+`, at most 40 characters. */
-const PHONE_LIKE = /^\+?[0-9 \u00a0()./-]{1,40}$/;
+/**
+ * Digits, any spaces (tabs, no-break and narrow spaces from spreadsheets), the usual punctuation and
+ * Unicode dashes, an optional leading `+`, at most 40 characters.
+ */
+const PHONE_LIKE = /^\s*\+?[0-9\s()./\u2010-\u2015-]{1,40}$/;
+
+/**
+ * Values with fewer digits are internal extensions (`1001`): never parsed, since some regions would
+ * read them as numbers (`1001` is `+491001` in DE), and too short for a last-digits match.
+ */
+export const MIN_NUMBER_DIGITS = 7;
 
 /** The digits of a phone-like value; null for anything else (SIP URIs, names, letters). */
 export function phoneDigits(value: string): string | null {
@@ -59,15 +69,26 @@ export function phoneDigits(value: string): string | null {
   return digits === '' ? null : digits;
 }
 
-/** The E.164 form of a phone-like value, or null when it does not parse to a possible number. */
-export function toE164(value: string, region: string | null): string | null {
-  if (phoneDigits(value) === null) return null;
+/** The value as the parser expects it: trimmed, exotic spaces and dashes made plain. */
+function plain(value: string): string {
+  return value.trim().replace(/\s/g, ' ').replace(/[\u2010-\u2015]/g, '-');
+}
+
+/** The parsed number of a phone-like value of at least MIN_NUMBER_DIGITS digits, if it is possible. */
+function parse(value: string, region: string | null) {
+  const digits = phoneDigits(value);
+  if (digits === null || digits.length < MIN_NUMBER_DIGITS) return null;
   try {
-    const parsed = parsePhoneNumberFromString(value, region ? { defaultCountry: region as CountryCode } : undefined);
-    return parsed && parsed.isPossible() ? parsed.number : null;
+    const parsed = parsePhoneNumberFromString(plain(value), region ? { defaultCountry: region as CountryCode } : undefined);
+    return parsed && parsed.isPossible() ? parsed : null;
   } catch {
     return null;
   }
+}
+
+/** The E.164 form of a phone-like value, or null when it does not parse to a possible number. */
+export function toE164(value: string, region: string | null): string | null {
+  return parse(value, region)?.number ?? null;
 }
 
 /** What a value is matched by besides its exact self; nulls when it cannot be matched another way. */
@@ -154,14 +175,8 @@ export function sameNumber(exten: string, stored: string, m: NumberMatching | nu
  * when `exten` does not parse (or in suffix mode).
  */
 export function dialledForms(exten: string, m: NumberMatching): string[] {
-  if (m.mode !== 'e164' || phoneDigits(exten) === null) return [];
-  let parsed;
-  try {
-    parsed = parsePhoneNumberFromString(exten, m.region ? { defaultCountry: m.region as CountryCode } : undefined);
-  } catch {
-    return [];
-  }
-  if (!parsed || !parsed.isPossible()) return [];
+  const parsed = m.mode === 'e164' ? parse(exten, m.region) : null;
+  if (!parsed) return [];
   const forms = [parsed.number, `00${parsed.countryCallingCode}${parsed.nationalNumber}`];
   if (m.region) {
     const digits = (text: string) => text.replace(/\D/g, '');

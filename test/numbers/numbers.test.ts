@@ -77,6 +77,31 @@ t.test('internal extensions and SIP URIs only match exactly', async (t) => {
   }
 });
 
+t.test('short extensions are never parsed, in regions that would read them as numbers', async (t) => {
+  for (const region of ['DE', 'AT', 'IT', 'GB']) {
+    const m = e164(region);
+    t.equal(toE164('1001', region), null, `${region}: 1001 is an extension`);
+    t.notOk(sameNumber('1001', '01001', m), `${region}: 1001 is not 01001`);
+    t.notOk(sameNumber('8001', `+${region === 'DE' ? 49 : 43} 8001`, m), `${region}: 8001 is not an international number`);
+    const index = new NumberIndex<string>(() => [['8001', 'ext'], ['123456', 'six digits']]);
+    t.equal(await index.find('08001', m), undefined, `${region}: a stored extension is not found by another form`);
+    t.equal(await index.find('0123456', m), undefined);
+    t.same(dialledForms('1001', m), [], `${region}: no forms are predicted for an extension`);
+  }
+  t.equal(toE164('+49 30 1234567', 'DE'), '+49301234567', 'seven digits and more still parse');
+});
+
+t.test('spaces and dashes of any kind around and inside a stored number', async (t) => {
+  const stored = [' +33 1 23 45 67 89', '+33 1 23 45 67 89 ', '+33\t1\t23 45 67 89', '01\u202f23\u202f45\u202f67\u202f89',
+    '01\u00a023\u00a045\u00a067\u00a089', '01\u201123\u201145\u201167\u201189'];
+  for (const value of stored) {
+    t.ok(sameNumber('0123456789', value, e164('FR')), `${JSON.stringify(value)} is 0123456789`);
+    t.ok(sameNumber('+33123456789', value, suffix), `${JSON.stringify(value)} ends with the same digits`);
+    const index = new NumberIndex<string>(() => [[value, 'found']]);
+    t.equal(await index.find('+33 1 23 45 67 89', e164('FR')), 'found', `index: ${JSON.stringify(value)}`);
+  }
+});
+
 t.test('the first entry in priority order wins; maps are per region', async (t) => {
   const index = new NumberIndex<string>(() => [['01 23 45 67 89', 'first'], ['+33123456789', 'second'], ['020 7946 0958', 'uk']]);
   t.equal(await index.find('0033123456789', e164('FR')), 'first');
