@@ -5,7 +5,8 @@
 // did. Where a maybe decides the answer, the number is `unsure` and gets its own search.
 import type { Entry } from 'ldapts';
 import type { Fields } from '../../../src/contracts.js';
-import { dialledForms, matchKeys, sameNumber, type NumberMatching } from '../../../src/numbers.js';
+import { dialledForms, sameNumber, type NumberMatching } from '../../../src/numbers.js';
+import { candidateSuffix } from './filter.js';
 
 type Membership = 'yes' | 'maybe' | 'no';
 /** The index of the entry that answers, null for none, or `unsure`. */
@@ -20,13 +21,13 @@ export function loosen(value: string): string {
 interface Wanted {
   forms: Set<string>;
   looseForms: Set<string>;
-  /** Number matching: the server also matched stored values ending with these digits. */
+  /** Number matching: the server also matched stored values ending with these digits (filter.ts). */
   suffix: string | null;
 }
 
 function wanted(exten: string, m: NumberMatching | null): Wanted {
   const forms = new Set(m ? [exten, ...dialledForms(exten, m)] : [exten]);
-  return { forms, looseForms: new Set([...forms].map(loosen)), suffix: m ? matchKeys(exten, m).suffix : null };
+  return { forms, looseForms: new Set([...forms].map(loosen)), suffix: m ? candidateSuffix(exten, m) : null };
 }
 
 /** Every value of the first-matched attributes (the server matches on any value, not only the first). */
@@ -75,22 +76,22 @@ export function pickExact(values: string[][], extens: string[]): Pick[] {
 
 /**
  * Number matching, by the rule of a lone search: among the entries the number's own search returns, the
- * first whose (first) value is the number itself, else the first whose value is the same number.
+ * first with a value that is the number itself, else the first with a value that is the same number.
+ * `values` holds every value of each entry's first-matched attributes (matchedValues).
  */
-export function pickNumbers(values: string[][], fields: Fields[], extens: string[], matched: string[], m: NumberMatching): Pick[] {
+export function pickNumbers(values: string[][], extens: string[], m: NumberMatching): Pick[] {
   const marks = memberships(values, extens, m);
   return extens.map((exten, x) => {
     if (marks.some((row) => row[x] === 'maybe')) return 'unsure';
-    const own = fields.map((_, i) => i).filter((i) => marks[i][x] === 'yes');
-    return pickNumber(exten, own.map((i) => fields[i]), matched, m, own);
+    const own = values.map((_, i) => i).filter((i) => marks[i][x] === 'yes');
+    return pickNumber(exten, own.map((i) => values[i]), m, own);
   });
 }
 
 /** The rule of matchNumbers; `indexes` maps the candidates back to their place in the caller's list. */
-export function pickNumber(exten: string, candidates: Fields[], matched: string[], m: NumberMatching, indexes?: number[]): number | null {
-  const valuesOf = (fields: Fields) => matched.map((column) => fields[column]).filter((v): v is string => typeof v === 'string');
-  let at = candidates.findIndex((fields) => valuesOf(fields).includes(exten));
-  if (at === -1) at = candidates.findIndex((fields) => valuesOf(fields).some((value) => sameNumber(exten, value, m)));
+export function pickNumber(exten: string, candidates: string[][], m: NumberMatching, indexes?: number[]): number | null {
+  let at = candidates.findIndex((values) => values.includes(exten));
+  if (at === -1) at = candidates.findIndex((values) => values.some((value) => sameNumber(exten, value, m)));
   if (at === -1) return null;
   return indexes ? indexes[at] : at;
 }

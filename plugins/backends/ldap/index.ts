@@ -107,7 +107,7 @@ export default class LdapBackend implements Backend {
     if (entries === null) return;
     const values = entries.map((entry) => matchedValues(entry, this.filters.matched));
     const fields = entries.map((entry) => this.toFields(entry));
-    const picks: Pick[] = m ? pickNumbers(values, fields, extens, this.filters.matched, m) : pickExact(values, extens);
+    const picks: Pick[] = m ? pickNumbers(values, extens, m) : pickExact(values, extens);
     const unsure: Array<Promise<void>> = [];
     extens.forEach((exten, x) => {
       const pick = picks[x];
@@ -143,11 +143,12 @@ export default class LdapBackend implements Backend {
   /** The candidates the server finds for the numbers, kept when they match (an exact value first). */
   private async matchNumbers(extens: string[], m: NumberMatching): Promise<Record<string, Fields>> {
     const filter = extens.length === 1 ? numberFilter(this.filters, extens[0], m) : matchAllFilter(this.filters, extens, m);
-    const entries = await this.query(filter, {}, this.matchAttributes());
+    const entries = (await this.entries(filter, {}, this.matchAttributes())) ?? [];
+    const values = entries.map((entry) => matchedValues(entry, this.filters.matched));
     const found: Record<string, Fields> = {};
     for (const exten of extens) {
-      const at = pickNumber(exten, entries, this.filters.matched, m);
-      if (at !== null) found[exten] = entries[at];
+      const at = pickNumber(exten, values, m);
+      if (at !== null) found[exten] = this.toFields(entries[at]);
     }
     return found;
   }

@@ -16,6 +16,9 @@ const slapd = await startSlapd({
     person('ext', { cn: 'Ext', sn: 'Ext', telephoneNumber: '1001' }),
     person('decoy', { cn: 'Decoy', sn: 'Decoy', telephoneNumber: '+49 1 23 45 67 89' }),
     person('odd', { cn: 'Odd', sn: 'Odd', telephoneNumber: '+999 555 123 4567' }),
+    person('paren', { cn: 'Paren Metz', sn: 'Metz', telephoneNumber: '(03) 87-65-43-21' }),
+    person('parenus', { cn: 'Paren Nyc', sn: 'Nyc', telephoneNumber: '(212) 555-0123' }),
+    person('multi', { cn: 'Multi', sn: 'Multi', telephoneNumber: ['+33 9 00 00 00 00', '+33 6 12 34 56 78'] }),
   ],
 });
 t.teardown(() => slapd.close());
@@ -47,9 +50,29 @@ t.test('match all with e164, suffix; exact unchanged; extensions exact', async (
   t.equal(await name('sip:1001@example.com', e164('FR')), null);
 });
 
+t.test('a trunk prefix or area code in parentheses does not hide the number', async (t) => {
+  for (const exten of ['+33 3 87 65 43 21', '0033387654321', '0387654321', '03.87.65.43.21']) {
+    t.equal(await name(exten, e164('FR')), 'Paren Metz', `FR ${exten}`);
+  }
+  for (const exten of ['+1 212 555 0123', '1-212-555-0123', '2125550123', '(212) 555-0123']) {
+    t.equal(await name(exten, e164('US')), 'Paren Nyc', `US ${exten}`);
+  }
+  const found = await loaded.matchAll(['0387654321', '0123456789'], e164('FR'));
+  t.same(Object.values(found).map((fields) => fields.cn), ['Paren Metz', 'Fr Paris'], 'merged into one search too');
+});
+
+t.test('every value of a multi-valued attribute counts, as in exact matching', async (t) => {
+  for (const exten of ['+33 6 12 34 56 78', '0612345678', '+33 9 00 00 00 00']) {
+    t.equal(await name(exten, e164('FR')), 'Multi', exten);
+  }
+  t.equal(await name('+33 6 12 34 56 78', argsOf()), 'Multi', 'exact');
+  const found = await loaded.matchAll(['0612345678', '0123456789'], e164('FR'));
+  t.same(Object.values(found).map((fields) => fields.cn), ['Multi', 'Fr Paris'], 'merged into one search too');
+});
+
 t.test('not matched server-side: punctuation other than spaces and hyphens inside the last digits', async (t) => {
   // telephoneNumberMatch ignores only spaces and hyphens: `(04) 12.34.56.78` keeps its dots and
-  // parentheses, so neither the predicted forms nor `*412345678` reach it (documented in the README).
+  // parentheses, so neither the predicted forms nor `*2345678` reach it (documented in the README).
   t.equal(await name('+33 4 12 34 56 78', e164('FR')), null);
   t.equal(await name('(04) 12.34.56.78', e164('FR')), 'Dots', 'the exact stored value still matches');
 });
