@@ -1,6 +1,6 @@
 // The conference back-end (spec §4.6): the conferences of a wazo-confd, with their numbers.
 import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
-import { ConfdClient, ConfdError } from '../../../src/remote/confd.js';
+import { ConfdClient } from '../../../src/remote/confd.js';
 import { matchingOf, sameNumber, type NumberMatching } from '../../../src/numbers.js';
 import { fold, hiddenRelations, withHidden } from '../../../src/remote/entries.js';
 import { SingleFlight } from '../../../src/single-flight.js';
@@ -54,7 +54,7 @@ export default class ConferenceBackend implements Backend {
     return this.matched.some((column) => valuesOf(contact[column]).some((value) => sameNumber(exten, value, m)));
   }
 
-  /** Every conference, fetched on each call; a confd error gives none, an unreachable one throws. */
+  /** Every conference, fetched on each call; a confd that refuses or cannot be reached rejects. */
   private contacts(): Promise<Listing> {
     return this.fetching.run('conferences', async () => this.listing(await this.fetchContacts()));
   }
@@ -78,8 +78,7 @@ export default class ConferenceBackend implements Backend {
     try {
       answer = await this.confd.conferences();
     } catch (error) {
-      if (error instanceof ConfdError) return [];
-      throw error;
+      throw new Error(`wazo-confd ${this.confd.baseUrl}: ${(error as Error)?.message ?? error}`);
     }
     return (answer.items ?? []).map(contactOf);
   }

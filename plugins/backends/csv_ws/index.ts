@@ -59,37 +59,40 @@ export default class CsvWsBackend implements Backend {
     return rows.filter((row) => Object.hasOwn(row, column) && wanted.has(row[column]));
   }
 
-  /** Rows of one GET; a failure or a non-200 answer is logged and answers nothing. */
+  /**
+   * Rows of one GET. A failure or a non-200 answer rejects (the services take it as nothing from this
+   * source, and a reverse cache keeps its answer); it is logged once while it lasts, not per call.
+   */
   private async fetchRows(base: string, params: Array<[string, string]>): Promise<Fields[]> {
     if (this.fetcher === null) return [];
     let url: URL;
     try {
       url = new URL(base);
     } catch {
-      this.problem(`invalid URL ${JSON.stringify(base)}`);
-      return [];
+      throw this.problem('invalid URL');
     }
     for (const [name, value] of params) url.searchParams.append(name, value);
+    // Only origin and path are told: the query holds the caller's number, the URL may hold credentials.
+    const where = `${url.origin}${url.pathname}`;
+    let rows: Fields[];
     try {
       const response = await this.fetcher.get(url);
-      if (response.status !== 200) {
-        this.problem(`${url.origin}${url.pathname} answered ${response.status}`);
-        return [];
-      }
-      const rows = parseRows(response.text, this.delimiter);
-      this.lastProblem = null;
-      return rows;
+      if (response.status !== 200) throw new Error(`answered ${response.status}`);
+      rows = parseRows(response.text, this.delimiter);
     } catch (err) {
-      this.problem(`${url.origin}${url.pathname}: ${err instanceof Error ? err.message : String(err)}`);
-      return [];
+      throw this.problem(`${where}: ${err instanceof Error ? err.message : String(err)}`);
     }
+    this.lastProblem = null;
+    return rows;
   }
 
-  /** Logs a problem once, not on every call while it lasts. */
-  private problem(message: string): void {
-    if (message === this.lastProblem) return;
-    this.lastProblem = message;
-    this.log('warn', `csv_ws source: ${message}`, { source: this.name });
+  /** Logs a problem once, not on every call while it lasts; the error to reject with. */
+  private problem(message: string): Error {
+    if (message !== this.lastProblem) {
+      this.lastProblem = message;
+      this.log('warn', `csv_ws source: ${message}`, { source: this.name });
+    }
+    return new Error(`csv_ws source: ${message}`);
   }
 
   private log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {

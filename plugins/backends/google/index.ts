@@ -62,14 +62,13 @@ export default class GoogleBackend implements Backend {
     return this.listing.run(`${args.user_uuid}\u0000${args.token}`, () => this.fetch(args, (token) => this.google.all(token)));
   }
 
-  /** No user, no Google token, or a Google error: no contacts. */
+  /**
+   * No user or no Google token: no contacts. A failed token request or Google error rejects: the
+   * services take it as nothing from this source (the host counts the error), a reverse cache keeps its answer.
+   */
   private async fetch(args: CallArgs, call: (token: string) => Promise<GoogleContact[]>): Promise<Fields[]> {
-    try {
-      const token: string | null = await this.host.tokens.external('google', args.user_uuid, args.token);
-      if (!token) return [];
-      return (await call(token)).map((contact) => withHidden(contact, { source_entry_id: contact.id === null ? null : String(contact.id) }));
-    } catch {
-      return [];
-    }
+    const token: string | null = await this.host.tokens.external('google', args.user_uuid, args.token);
+    if (!token) return [];
+    return (await call(token)).map((contact) => withHidden(contact, { source_entry_id: contact.id === null ? null : String(contact.id) }));
   }
 }

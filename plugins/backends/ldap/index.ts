@@ -35,8 +35,9 @@ export default class LdapBackend implements Backend {
   private name = '';
   /** Searches sent to the server (tests count them). */
   searches = 0;
-  /** Concurrent reverse lookups of one matching merged into one search (see src/coalescer.ts). */
-  private readonly reverse = new Coalescer<NumberMatching | null, Fields | null>(MAX_BATCH, null, (m, extens, answer) => this.firstMatchBatch(extens, m, answer));
+  /** Concurrent reverse lookups of one matching merged into one search (see src/coalescer.ts); a failed search answers its error. */
+  private readonly reverse = new Coalescer<NumberMatching | null, Fields | null | Error>(MAX_BATCH, null, (m, extens, answer) =>
+    this.firstMatchBatch(extens, m, answer).catch((error) => extens.forEach((exten) => answer(exten, error))));
 
   async load({ config, host }: BackendLoadArgs): Promise<void> {
     this.host = host;
@@ -79,7 +80,9 @@ export default class LdapBackend implements Backend {
     const matching = matchingOf(args);
     if (!this.coalesces()) return this.firstMatchAlone(exten, matching);
     const key = matching ? `${matching.mode}/${matching.region}/${matching.suffix_digits}` : 'exact';
-    return this.reverse.ask(key, matching, exten);
+    const found = await this.reverse.ask(key, matching, exten);
+    if (found instanceof Error) throw found;
+    return found;
   }
 
   private async firstMatchAlone(exten: string, matching: NumberMatching | null): Promise<Fields | null> {
@@ -104,7 +107,6 @@ export default class LdapBackend implements Backend {
       return;
     }
     const entries = await this.entries(matchAllFilter(this.filters, extens, m), {}, this.matchAttributes());
-    if (entries === null) return;
     const values = entries.map((entry) => matchedValues(entry, this.filters.matched));
     const fields = entries.map((entry) => this.toFields(entry));
     const picks: Pick[] = m ? pickNumbers(values, extens, m) : pickExact(values, extens);
@@ -166,13 +168,15 @@ export default class LdapBackend implements Backend {
     return this.query(filter, {});
   }
 
-  /** Any LDAP or network error is logged and answers nothing: a source never throws at lookups. */
   private async query(filter: string | Filter | null, options: SearchOptions, attributes = this.attributes): Promise<Fields[]> {
-    return ((await this.entries(filter, options, attributes)) ?? []).map((entry) => this.toFields(entry));
+    return (await this.entries(filter, options, attributes)).map((entry) => this.toFields(entry));
   }
 
-  /** The entries found; null after an error (logged). */
-  private async entries(filter: string | Filter | null, options: SearchOptions, attributes: string[]): Promise<Entry[] | null> {
+  /**
+   * The entries found. An LDAP or network error rejects (the caller's services take it as nothing from
+   * this source, and a reverse cache keeps its answer): it is logged once while it lasts, not per call.
+   */
+  private async entries(filter: string | Filter | null, options: SearchOptions, attributes: string[]): Promise<Entry[]> {
     if (filter === null || this.pool === null) return [];
     this.searches++;
     const binary = this.uniqueFormat === 'binary_uuid' && this.uniqueColumn ? [this.uniqueColumn] : [];
@@ -186,8 +190,9 @@ export default class LdapBackend implements Backend {
         ...(options.sizeLimit === 1 ? options : { ...options, paged: { pageSize: PAGE_SIZE } }),
       });
     } catch (err) {
-      this.problem(messageOf(err));
-      return null;
+      const message = messageOf(err);
+      this.problem(message);
+      throw new Error(`ldap source unavailable: ${message}`);
     }
     this.recovered();
     return entries.filter((entry) => entry.dn);

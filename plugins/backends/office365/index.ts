@@ -68,15 +68,14 @@ export default class Office365Backend implements Backend {
     return this.listing.run(`${args.user_uuid}\u0000${args.token}`, () => this.fetchContacts(args));
   }
 
-  /** No user, no Microsoft token, or a Graph error: no contacts. */
+  /**
+   * No user or no Microsoft token: no contacts. A failed token request or Graph error rejects: the
+   * services take it as nothing from this source (the host counts the error), a reverse cache keeps its answer.
+   */
   private async fetchContacts(args: CallArgs): Promise<Fields[]> {
-    try {
-      const token: string | null = await this.host.tokens.external('microsoft', args.user_uuid, args.token);
-      if (!token) return [];
-      return (await graphContacts(this.endpoint, token)).map((contact) =>
-        withHidden(augmented(contact), { source_entry_id: contact.id === undefined || contact.id === null ? null : String(contact.id) }));
-    } catch {
-      return [];
-    }
+    const token: string | null = await this.host.tokens.external('microsoft', args.user_uuid, args.token);
+    if (!token) return [];
+    return (await graphContacts(this.endpoint, token)).map((contact) =>
+      withHidden(augmented(contact), { source_entry_id: contact.id === undefined || contact.id === null ? null : String(contact.id) }));
   }
 }

@@ -28,11 +28,19 @@ export default class WazoBackend implements Backend {
   private xivoId: string | null = null;
   /**
    * Exact lookups by a multi-value column, from concurrent calls, merged into one confd request
-   * (`exten=1001,1002,…`); of the users it finds, the first holding a value answers it.
+   * (`exten=1001,1002,…`); of the users it finds, the first holding a value answers it. A failed
+   * request answers its error to every value.
    */
-  private readonly byColumn = new Coalescer<string, Fields | null>(MAX_MERGED, null, async (column, values, answer) => {
+  private readonly byColumn = new Coalescer<string, Fields | null | Error>(MAX_MERGED, null, async (column, values, answer) => {
     const open = new Set(values);
-    for (const user of await this.users({ [column]: values.join(',') })) {
+    let users: Fields[];
+    try {
+      users = await this.users({ [column]: values.join(',') });
+    } catch (error) {
+      values.forEach((value) => answer(value, error as Error));
+      return;
+    }
+    for (const user of users) {
       const value = valueOf(user, column);
       if (value !== null && open.delete(value)) answer(value, user);
     }
@@ -83,9 +91,11 @@ export default class WazoBackend implements Backend {
     // confd's filters take comma-separated values: such a number cannot be asked (nor be an extension).
     const askable = extens.filter((exten) => exten !== '' && !exten.includes(','));
     const byColumn = await Promise.all(this.matched.map((column) => this.byColumn.askAll(column, column, askable)));
+    const failed = byColumn.flat().find((answer) => answer instanceof Error);
+    if (failed) throw failed;
     const found: Record<string, Fields> = {};
     askable.forEach((exten, i) => {
-      const user = byColumn.find((answers) => answers[i] !== null)?.[i];
+      const user = byColumn.find((answers) => answers[i] !== null)?.[i] as Fields | undefined;
       if (user) found[exten] = user;
     });
     return found;
@@ -105,14 +115,17 @@ export default class WazoBackend implements Backend {
     return (await this.users({})).filter((user) => wanted.has(String(user.id)));
   }
 
-  /** Users as entries; a confd that cannot be reached, refuses, or has no infos gives none. */
+  /**
+   * Users as entries. A confd that cannot be reached, refuses, or has no infos rejects: the services
+   * take it as nothing from this source (the host counts the error), a reverse cache keeps its answer.
+   */
   private async users(params: Record<string, string>): Promise<Fields[]> {
     try {
       const xivoId = await this.infosUuid();
       const answer = await this.confd.users({ view: 'directory', recurse: 'True', ...params, ...this.extraParams });
       return (answer.items ?? []).map((user) => entryOf(user, xivoId));
-    } catch {
-      return [];
+    } catch (error) {
+      throw new Error(`wazo-confd ${this.confd.baseUrl}: ${(error as Error)?.message ?? error}`);
     }
   }
 

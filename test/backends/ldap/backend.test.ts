@@ -3,6 +3,7 @@
 import { createServer, type Socket } from 'node:net';
 import t from 'tap';
 import type { SourceConfig } from '../../../src/contracts.js';
+import { rejection } from '../../helpers/rejection.js';
 import { startSlapd } from '../../helpers/slapd.js';
 import { GUIDS, loadLdap, people } from './fixture.js';
 
@@ -39,27 +40,31 @@ t.test('match all: each exten mapped to its entry, on any first-matched column',
   t.same(await src.matchAll([], args), {});
 });
 
-t.test('a server that never answers: the source\'s own operation timeout ends the call with nothing', async (t) => {
+t.test('a server that never answers: the source\'s own operation timeout ends the call with an error', async (t) => {
   const sockets = new Set<Socket>();
   const hung = createServer((socket) => { sockets.add(socket); socket.on('error', () => {}); });
   await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise<void>((resolve) => { sockets.forEach((s) => s.destroy()); hung.close(() => resolve()); }));
   const { port } = hung.address() as { port: number };
   const src = await backend({ ldap_uri: `ldap://127.0.0.1:${port}`, ldap_timeout: 0.2 });
-  t.same(await src.search('alice', args), []);
-  t.equal(await src.firstMatch('5551000001', args), null);
+  t.match((await rejection(src.search('alice', args))).message, /^ldap source unavailable: .*timed out/i);
+  t.match((await rejection(src.firstMatch('5551000001', args))).message, /^ldap source unavailable: /);
+  t.match((await rejection(src.matchAll(['5551000001'], args))).message, /^ldap source unavailable: /);
 });
 
-t.test('concurrent calls across a restart: all settle; afterwards all answer', async (t) => {
+t.test('concurrent calls across a restart: all settle; down they reject, never answer "no match"; afterwards all answer', async (t) => {
   const own = await startSlapd({ entries: people.slice(0, 3) });
   t.teardown(() => own.close());
   const src = await backend({ ldap_uri: own.url });
-  const many = () => Promise.all(Array.from({ length: 20 }, (_, i) => src.firstMatch(i % 2 ? '5551000001' : '5551000002', args)));
-  t.equal((await many()).filter(Boolean).length, 20);
+  const many = () => Promise.allSettled(Array.from({ length: 20 }, (_, i) => src.firstMatch(i % 2 ? '5551000001' : '5551000002', args)));
+  const found = async () => (await many()).filter((answer) => answer.status === 'fulfilled' && answer.value).length;
+  t.equal(await found(), 20);
   const during = many();
   await own.stop();
   await during;
-  t.same((await many()).filter(Boolean), [], 'down: nothing');
+  t.same((await many()).map((answer) => answer.status), Array(20).fill('rejected'), 'down: every call rejects');
+  t.same((await rejection(src.search('alice', args))).constructor, Error, 'search too');
+  t.same((await rejection(src.list(['x'], args))).constructor, Error, 'list too');
   await own.start();
-  t.equal((await many()).filter(Boolean).length, 20, 'every call answers again');
+  t.equal(await found(), 20, 'every call answers again');
 });
