@@ -9,9 +9,9 @@ export function progressLine(progress: Progress, options: LoadOptions): string {
 }
 
 export function formatSummary(summary: Summary, options: LoadOptions): string {
-  const ms = (value: number) => `${value.toFixed(1)} ms`;
   const codes = Object.entries(summary.statusCodes).map(([code, count]) => `${code}: ${count}`).join(', ') || 'none';
   const { reverse, lookup } = summary.byKind;
+  const latency = summary.latencyMs;
   return [
     `dird load test: ${options.url.origin}, profile ${options.profile}, ${options.connections} connections, target ${options.rate} req/s`,
     `duration:     ${summary.durationSeconds.toFixed(1)} s`,
@@ -19,7 +19,7 @@ export function formatSummary(summary: Summary, options: LoadOptions): string {
     `throughput:   ${summary.throughput.toFixed(1)} req/s`,
     `errors:       ${summary.errors} (non-2xx ${summary.non2xx}: reverse ${reverse.non2xx}, lookup ${lookup.non2xx}; timeouts ${summary.timeouts})`,
     `status codes: ${codes}`,
-    `latency:      p50 ${ms(summary.latencyMs.p50)}, p90 ${ms(summary.latencyMs.p90)}, p99 ${ms(summary.latencyMs.p99)}, ` +
-      `max ${ms(summary.latencyMs.max)}, mean ${ms(summary.latencyMs.mean)}`,
+    // autocannon records whole milliseconds; only the mean has a fraction.
+    `latency:      p50 ${latency.p50} ms, p90 ${latency.p90} ms, p99 ${latency.p99} ms, max ${latency.max} ms, mean ${latency.mean.toFixed(1)} ms`,
   ].join('\n');
 }

@@ -1,6 +1,9 @@
-// The load tool run as operators run it (node dist/host/loadtest/main.js) against a real dird with a synthetic sample source.
+// The load tool run as operators run it (node dist/host/loadtest/main.js): against a real dird with a synthetic sample
+// source, and against tiny HTTP servers that misbehave on purpose (slow, absent, silent, dropping requests).
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
 import { syntheticNumber } from '../../plugins/backends/sample/contacts.js';
@@ -13,14 +16,16 @@ interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
+  seconds: number;
 }
 
-/** Runs the tool in a child process (asynchronously: the dird answering it lives in this process). */
-function loadtest(args: string[]): Promise<Run> {
+/** Runs the tool in a child process (asynchronously: the server answering it lives in this process). */
+function loadtest(args: string[], command: string[] = [process.execPath, tool]): Promise<Run> {
+  const started = Date.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, [tool, ...args], { timeout: 60_000, env: { ...process.env, DIRD_TOKEN: '' } }, (error, stdout, stderr) => {
+    execFile(command[0], [...command.slice(1), ...args], { timeout: 60_000, env: { ...process.env, DIRD_TOKEN: '' } }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 });
     });
   });
 }
@@ -107,3 +112,54 @@ t.test('bad arguments: exit code 2 and a message naming the option', async (t) =
   t.equal(help.code, 0);
   t.match(help.stdout, /--mix SPEC/);
 });
+
+// Against stub servers, each misbehaving in one way.
+const numbers = join(t.testdir({ 'numbers.txt': '100\n200\n' }), 'numbers.txt');
+
+function stubArgs(url: string, ...more: string[]): string[] {
+  return ['--url', url, '--token', 't', '--user', users.admin, '--numbers', numbers, ...more];
+}
+
+t.test('latencies are the answers\' own, not spread below them by coordinated-omission correction', async (t) => {
+  const server = await stubServer((_request, response) => setTimeout(() => response.end('{}'), 50));
+  t.teardown(() => server.close());
+  const run = await loadtest(stubArgs(server.url, '--rate', '20', '--connections', '2', '--duration', '2', '--json'));
+  t.equal(run.code, 0, run.stderr);
+  const { latencyMs } = JSON.parse(run.stdout);
+  t.ok(latencyMs.p50 >= 50 && latencyMs.p50 < 150, `p50 ${latencyMs.p50} ms for a 50 ms server`);
+  t.ok(latencyMs.mean >= 50, `mean ${latencyMs.mean} ms`);
+});
+
+interface Stub {
+  url: string;
+  /** Connections accepted so far. */
+  connections: number;
+  close(): Promise<void>;
+}
+
+/** An HTTP server on 127.0.0.1 answering with the handler. */
+async function stubServer(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<Stub> {
+  const server = createHttpServer(handler);
+  const stub: Stub = {
+    url: '',
+    connections: 0,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+  server.on('connection', () => stub.connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return stub;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
