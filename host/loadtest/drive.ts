@@ -18,8 +18,8 @@ export interface Summary {
   non2xx: number;
   statusCodes: Record<string, number>;
   byKind: Record<Kind, KindCounts>;
-  /** Whole milliseconds as autocannon records them (the mean excepted). */
-  latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number };
+  /** Whole milliseconds as autocannon records them (the mean excepted); null when nothing was answered. */
+  latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number } | null;
 }
 
 export interface Progress {
@@ -52,6 +52,7 @@ export function pathSequence(options: LoadOptions): () => { kind: Kind; path: st
 export async function drive(options: LoadOptions, onProgress: (progress: Progress) => void): Promise<Summary> {
   const next = pathSequence(options);
   const byKind: Record<Kind, KindCounts> = { reverse: { requests: 0, non2xx: 0 }, lookup: { requests: 0, non2xx: 0 } };
+  const clients: ClientInternals[] = [];
   let finish!: (result: autocannon.Result) => void;
   let fail!: (error: unknown) => void;
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
@@ -68,6 +69,10 @@ export async function drive(options: LoadOptions, onProgress: (progress: Progres
     duration: options.duration,
     timeout: options.timeout,
     headers: { 'X-Auth-Token': options.token, Accept: 'application/json' },
+    setupClient: (client) => {
+      const internals = client as unknown as ClientInternals;
+      clients.push(internals);
+    },
     requests: [{
       setupRequest: (request, context) => {
         const { kind, path } = next();
@@ -84,15 +89,32 @@ export async function drive(options: LoadOptions, onProgress: (progress: Progres
   const started = Date.now();
   let requests = 0;
   let errors = 0;
+  let firstError: (Error & { code?: string }) | undefined;
+  let gaveUp: string | undefined;
   instance.on('response', (_client, status) => {
     requests++;
     if (status < 200 || status > 299) errors++;
   });
-  instance.on('reqError', () => errors++);
+  instance.on('reqError', (error) => {
+    errors++;
+    firstError ??= error;
+  });
   const report = () => onProgress({ elapsedSeconds: (Date.now() - started) / 1000, requests, errors });
-  const ticker = setInterval(report, 1000);
+  const ticker = setInterval(() => {
+    // Requests fail and nothing was ever answered: the server is unreachable; going on would only pile up errors.
+    if (requests === 0 && firstError && gaveUp === undefined) {
+      gaveUp = firstError.code
+        ? `cannot connect to ${options.url.origin} (${firstError.code})`
+        : `no answer from ${options.url.origin} within ${options.timeout} s`;
+      // Destroyed now: autocannon reconnects in a tight loop until its next sample otherwise.
+      for (const client of clients) client.destroy();
+      instance.stop();
+    }
+    report();
+  }, 1000);
   try {
     const result = await finished;
+    if (gaveUp !== undefined) throw new Error(gaveUp);
     const statusCodes: Record<string, number> = {};
     for (const [code, count] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = (count as { count: number }).count;
     const durationSeconds = (Date.now() - started) / 1000;
@@ -106,7 +128,7 @@ export async function drive(options: LoadOptions, onProgress: (progress: Progres
       non2xx: result.non2xx,
       statusCodes,
       byKind,
-      latencyMs: {
+      latencyMs: completed === 0 ? null : {
         mean: result.latency.mean, p50: result.latency.p50, p90: result.latency.p90,
         p99: result.latency.p99, max: result.latency.max,
       },
@@ -115,4 +137,9 @@ export async function drive(options: LoadOptions, onProgress: (progress: Progres
     clearInterval(ticker);
     report();
   }
+}
+
+/** The parts of an autocannon 8 client used below, which its types leave out. */
+interface ClientInternals {
+  destroy(): void;
 }

@@ -20,8 +20,12 @@ async function main(): Promise<number> {
   const chosen = options;
   // On a terminal the progress line rewrites itself; in a log it is one line a second.
   const tty = process.stderr.isTTY;
-  const summary = await drive(chosen, (progress) => process.stderr.write(tty ? `\r${progressLine(progress, chosen)}` : `${progressLine(progress, chosen)}\n`));
-  if (tty) process.stderr.write('\n');
+  let summary;
+  try {
+    summary = await drive(chosen, (progress) => process.stderr.write(tty ? `\r${progressLine(progress, chosen)}` : `${progressLine(progress, chosen)}\n`));
+  } finally {
+    if (tty) process.stderr.write('\n');
+  }
   process.stdout.write((chosen.json ? JSON.stringify(summary) : formatSummary(summary, chosen)) + '\n');
   return summary.errors > 0 || summary.requests === 0 ? 1 : 0;
 }

@@ -20,6 +20,7 @@ export function formatSummary(summary: Summary, options: LoadOptions): string {
     `errors:       ${summary.errors} (non-2xx ${summary.non2xx}: reverse ${reverse.non2xx}, lookup ${lookup.non2xx}; timeouts ${summary.timeouts})`,
     `status codes: ${codes}`,
     // autocannon records whole milliseconds; only the mean has a fraction.
-    `latency:      p50 ${latency.p50} ms, p90 ${latency.p90} ms, p99 ${latency.p99} ms, max ${latency.max} ms, mean ${latency.mean.toFixed(1)} ms`,
+    latency === null ? 'latency:      n/a (no answers)'
+      : `latency:      p50 ${latency.p50} ms, p90 ${latency.p90} ms, p99 ${latency.p99} ms, max ${latency.max} ms, mean ${latency.mean.toFixed(1)} ms`,
   ].join('\n');
 }

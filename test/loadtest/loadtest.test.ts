@@ -130,6 +130,28 @@ t.test('latencies are the answers\' own, not spread below them by coordinated-om
   t.ok(latencyMs.mean >= 50, `mean ${latencyMs.mean} ms`);
 });
 
+t.test('nothing listening: the run stops early and says why', async (t) => {
+  const port = await freePort();
+  const run = await loadtest(stubArgs(`http://127.0.0.1:${port}`, '--duration', '10'));
+  t.equal(run.code, 1);
+  t.match(run.stderr, new RegExp(`^loadtest: cannot connect to http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)$`, 'm'));
+  t.ok(run.seconds < 5, `gave up after ${run.seconds} s, not the 10 s asked`);
+});
+
+t.test('a server that never answers: gives up after the timeout; a shorter run shows no latency', async (t) => {
+  const server = await stubServer(() => {});
+  t.teardown(() => server.close());
+  const timedOut = await loadtest(stubArgs(server.url, '--duration', '10', '--timeout', '1'));
+  t.equal(timedOut.code, 1);
+  t.match(timedOut.stderr, /^loadtest: no answer from http:\/\/127\.0\.0\.1:\d+ within 1 s$/m);
+  t.ok(timedOut.seconds < 5, `gave up after ${timedOut.seconds} s`);
+
+  const short = await loadtest(stubArgs(server.url, '--duration', '1', '--timeout', '5'));
+  t.equal(short.code, 1, 'nothing answered is a failure');
+  t.match(short.stdout, /^requests: +0 /m);
+  t.match(short.stdout, /^latency: +n\/a \(no answers\)$/m);
+});
+
 interface Stub {
   url: string;
   /** Connections accepted so far. */
