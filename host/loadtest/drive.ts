@@ -1,4 +1,5 @@
 // Runs the load with autocannon: a deterministic interleaving of reverse and lookup requests at a fixed rate.
+import type { Socket } from 'node:net';
 import autocannon from 'autocannon';
 import type { Kind, LoadOptions } from './args.js';
 
@@ -12,9 +13,11 @@ export interface Summary {
   durationSeconds: number;
   requests: number;
   throughput: number;
-  /** Connection errors and timeouts plus non-2xx answers. */
+  /** Connection errors, timeouts, dropped requests and non-2xx answers. */
   errors: number;
   timeouts: number;
+  /** Requests whose connection the server closed without answering them. */
+  dropped: number;
   non2xx: number;
   statusCodes: Record<string, number>;
   byKind: Record<Kind, KindCounts>;
@@ -53,6 +56,7 @@ export async function drive(options: LoadOptions, onProgress: (progress: Progres
   const next = pathSequence(options);
   const byKind: Record<Kind, KindCounts> = { reverse: { requests: 0, non2xx: 0 }, lookup: { requests: 0, non2xx: 0 } };
   const clients: ClientInternals[] = [];
+  let dropped = 0;
   let finish!: (result: autocannon.Result) => void;
   let fail!: (error: unknown) => void;
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
@@ -72,6 +76,9 @@ export async function drive(options: LoadOptions, onProgress: (progress: Progres
     setupClient: (client) => {
       const internals = client as unknown as ClientInternals;
       clients.push(internals);
+      forgetUnansweredOnClose(internals, (count) => {
+        dropped += count;
+      });
     },
     requests: [{
       setupRequest: (request, context) => {
@@ -99,7 +106,7 @@ export async function drive(options: LoadOptions, onProgress: (progress: Progres
     errors++;
     firstError ??= error;
   });
-  const report = () => onProgress({ elapsedSeconds: (Date.now() - started) / 1000, requests, errors });
+  const report = () => onProgress({ elapsedSeconds: (Date.now() - started) / 1000, requests, errors: errors + dropped });
   const ticker = setInterval(() => {
     // Requests fail and nothing was ever answered: the server is unreachable; going on would only pile up errors.
     if (requests === 0 && firstError && gaveUp === undefined) {
@@ -123,8 +130,9 @@ export async function drive(options: LoadOptions, onProgress: (progress: Progres
       durationSeconds,
       requests: completed,
       throughput: completed / durationSeconds,
-      errors: result.errors + result.non2xx,
+      errors: result.errors + result.non2xx + dropped,
       timeouts: result.timeouts,
+      dropped,
       non2xx: result.non2xx,
       statusCodes,
       byKind,
@@ -141,5 +149,25 @@ export async function drive(options: LoadOptions, onProgress: (progress: Progres
 
 /** The parts of an autocannon 8 client used below, which its types leave out. */
 interface ClientInternals {
+  conn: Socket;
+  pipelinedRequests: { size(): number; clear(): void };
+  _connect(): void;
   destroy(): void;
+}
+
+/**
+ * When the server closes a connection, autocannon reconnects but keeps the requests left unanswered in its queue,
+ * so each later answer would be matched to an older request's start time. Forget them instead, counted as dropped;
+ * after a socket error (which autocannon counts itself) just forget them.
+ */
+function forgetUnansweredOnClose(client: ClientInternals, onDropped: (count: number) => void): void {
+  const connect = client._connect;
+  client._connect = function (this: ClientInternals) {
+    connect.call(this);
+    this.conn.prependListener('end', () => {
+      onDropped(this.pipelinedRequests.size());
+      this.pipelinedRequests.clear();
+    });
+    this.conn.prependListener('error', () => this.pipelinedRequests.clear());
+  };
 }

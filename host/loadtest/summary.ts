@@ -17,7 +17,8 @@ export function formatSummary(summary: Summary, options: LoadOptions): string {
     `duration:     ${summary.durationSeconds.toFixed(1)} s`,
     `requests:     ${summary.requests} (reverse ${reverse.requests}, lookup ${lookup.requests})`,
     `throughput:   ${summary.throughput.toFixed(1)} req/s`,
-    `errors:       ${summary.errors} (non-2xx ${summary.non2xx}: reverse ${reverse.non2xx}, lookup ${lookup.non2xx}; timeouts ${summary.timeouts})`,
+    `errors:       ${summary.errors} (non-2xx ${summary.non2xx}: reverse ${reverse.non2xx}, lookup ${lookup.non2xx}; ` +
+      `timeouts ${summary.timeouts}; dropped ${summary.dropped})`,
     `status codes: ${codes}`,
     // autocannon records whole milliseconds; only the mean has a fraction.
     latency === null ? 'latency:      n/a (no answers)'

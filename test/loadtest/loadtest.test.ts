@@ -152,6 +152,22 @@ t.test('a server that never answers: gives up after the timeout; a shorter run s
   t.match(short.stdout, /^latency: +n\/a \(no answers\)$/m);
 });
 
+t.test('requests the server drops without answering are errors, and do not skew later latencies', async (t) => {
+  let received = 0;
+  const server = await stubServer((request, response) => {
+    if (++received % 5 === 0) request.socket.destroy();
+    else response.end('{}');
+  });
+  t.teardown(() => server.close());
+  const run = await loadtest(stubArgs(server.url, '--rate', '50', '--connections', '2', '--duration', '2', '--json'));
+  t.equal(run.code, 1);
+  const summary = JSON.parse(run.stdout);
+  t.ok(summary.dropped > 0, `dropped ${summary.dropped} of ${received}`);
+  t.ok(summary.dropped <= Math.ceil(received / 5), `no more dropped than the server dropped (${Math.ceil(received / 5)})`);
+  t.ok(summary.errors >= summary.dropped, 'dropped requests are errors');
+  t.ok(summary.latencyMs.p50 < 100, `p50 ${summary.latencyMs.p50} ms for a server answering at once`);
+});
+
 interface Stub {
   url: string;
   /** Connections accepted so far. */
