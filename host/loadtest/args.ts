@@ -16,7 +16,7 @@ Drives reverse and lookup traffic against a running dird and prints throughput, 
                        (default: reverse=90,lookup=10 with --terms, else reverse=100)
   --rate N             requests per second over all connections (default: 50)
   --duration S         seconds to run, at most 3600 (default: 10)
-  --connections N      concurrent connections (default: 10)
+  --connections N      concurrent connections, at most one per request a second (default: 10)
   --timeout S          seconds before a request counts as timed out (default: 10)
   --json               print the summary as JSON
   --help               this text
@@ -36,7 +36,10 @@ export interface LoadOptions {
   mix: Record<Kind, number>;
   rate: number;
   duration: number;
+  /** At most rate: autocannon opens no more connections than requests a second. */
   connections: number;
+  /** --connections as given, when connections had to be lowered. */
+  requestedConnections: number;
   timeout: number;
   json: boolean;
 }
@@ -78,11 +81,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): LoadOption
   if (mix.reverse > 0 && numbers.length === 0) throw new UsageError('--numbers is required (a file with at least one number) when the mix has reverse requests');
   const terms = values.terms !== undefined ? readLines('--terms', values.terms) : [];
   if (mix.lookup > 0 && terms.length === 0) throw new UsageError('--terms is required (a file with at least one term) when the mix has lookup requests');
+  const rate = integer('--rate', values.rate, 50, 1, 1_000_000);
+  const requestedConnections = integer('--connections', values.connections, 10, 1, 10_000);
   return {
-    url, token, profile, user, numbers, terms, mix,
-    rate: integer('--rate', values.rate, 50, 1, 1_000_000),
+    url, token, profile, user, numbers, terms, mix, rate,
     duration: integer('--duration', values.duration, 10, 1, 3600),
-    connections: integer('--connections', values.connections, 10, 1, 10_000),
+    connections: Math.min(requestedConnections, rate),
+    requestedConnections,
     timeout: integer('--timeout', values.timeout, 10, 1, 600),
     json: values.json ?? false,
   };

@@ -18,11 +18,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const chosen = options;
-  // On a terminal the progress line rewrites itself; in a log it is one line a second.
+  if (chosen.connections < chosen.requestedConnections) {
+    process.stderr.write(`loadtest: --connections ${chosen.requestedConnections} lowered to ${chosen.connections}: at most one connection per request a second\n`);
+  }
+  // On a terminal the progress line rewrites itself (erasing the longer line it replaces); in a log it is one line a second.
   const tty = process.stderr.isTTY;
   let summary;
   try {
-    summary = await drive(chosen, (progress) => process.stderr.write(tty ? `\r${progressLine(progress, chosen)}` : `${progressLine(progress, chosen)}\n`));
+    summary = await drive(chosen, (progress) => process.stderr.write(tty ? `\r\x1b[K${progressLine(progress, chosen)}` : `${progressLine(progress, chosen)}\n`));
   } finally {
     if (tty) process.stderr.write('\n');
   }

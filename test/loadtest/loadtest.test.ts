@@ -168,6 +168,27 @@ t.test('requests the server drops without answering are errors, and do not skew 
   t.ok(summary.latencyMs.p50 < 100, `p50 ${summary.latencyMs.p50} ms for a server answering at once`);
 });
 
+t.test('the header shows the connections really used: at most one per request a second', async (t) => {
+  const server = await stubServer((_request, response) => response.end('{}'));
+  t.teardown(() => server.close());
+  const run = await loadtest(stubArgs(server.url, '--rate', '3', '--connections', '10', '--duration', '1'));
+  t.equal(run.code, 0, run.stderr);
+  t.match(run.stdout, /^dird load test: .*, 3 connections, target 3 req\/s$/m);
+  t.match(run.stderr, /^loadtest: --connections 10 lowered to 3: at most one connection per request a second$/m);
+  t.ok(server.connections <= 3, `${server.connections} connections opened`);
+  t.match(run.stdout, /^latency: +p50 \d+ ms, p90 \d+ ms, p99 \d+ ms, max \d+ ms, mean [\d.]+ ms$/m, 'whole milliseconds, as recorded');
+});
+
+t.test('on a terminal the progress line clears what it overwrites', { skip: !existsSync('/usr/bin/script') && 'no script(1) for a pseudo-terminal' }, async (t) => {
+  const server = await stubServer((_request, response) => response.end('{}'));
+  t.teardown(() => server.close());
+  const command = [process.execPath, tool, ...stubArgs(server.url, '--duration', '2')].map((word) => `'${word}'`).join(' ');
+  const run = await loadtest([], ['/usr/bin/script', '-qec', command, '/dev/null']);
+  t.equal(run.code, 0, run.stdout);
+  t.match(run.stdout, /\r\x1b\[K\[\ds\/2s\]/, 'carriage return then erase to the end of line');
+  t.notMatch(run.stdout, /\r\[/, 'never a bare carriage return before the line');
+});
+
 interface Stub {
   url: string;
   /** Connections accepted so far. */
