@@ -155,6 +155,16 @@ function computeKeys(value: string, m: NumberMatching): MatchKeys {
 }
 
 /**
+ * What back-ends that ask a server for candidates (ldap, wazo) search stored values for: the number's
+ * last seven digits, which every stored form of it ends with once spaces and hyphens are dropped, and
+ * which a trunk prefix or area code in parentheses (`(01) 23…`, `(415) 555…`) does not reach. Null
+ * when no digits are compared (extensions, values that are not numbers).
+ */
+export function candidateDigits(exten: string, m: NumberMatching): string | null {
+  return matchKeys(exten, m).suffix?.slice(-MIN_NUMBER_DIGITS) ?? null;
+}
+
+/**
  * Whether a stored value matches an incoming number, for back-ends that filter a few fetched entries
  * (google, office365, conference, csv_ws, wazo, ldap). Null `m`: exact.
  */

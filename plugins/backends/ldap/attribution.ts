@@ -5,8 +5,7 @@
 // did. Where a maybe decides the answer, the number is `unsure` and gets its own search.
 import type { Entry } from 'ldapts';
 import type { Fields } from '../../../src/contracts.js';
-import { dialledForms, sameNumber, type NumberMatching } from '../../../src/numbers.js';
-import { candidateSuffix } from './filter.js';
+import { candidateDigits, dialledForms, sameNumber, type NumberMatching } from '../../../src/numbers.js';
 
 type Membership = 'yes' | 'maybe' | 'no';
 /** The index of the entry that answers, null for none, or `unsure`. */
@@ -27,7 +26,7 @@ interface Wanted {
 
 function wanted(exten: string, m: NumberMatching | null): Wanted {
   const forms = new Set(m ? [exten, ...dialledForms(exten, m)] : [exten]);
-  return { forms, looseForms: new Set([...forms].map(loosen)), suffix: m ? candidateSuffix(exten, m) : null };
+  return { forms, looseForms: new Set([...forms].map(loosen)), suffix: m ? candidateDigits(exten, m) : null };
 }
 
 /** Every value of the first-matched attributes (the server matches on any value, not only the first). */

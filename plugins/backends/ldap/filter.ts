@@ -1,6 +1,6 @@
 // LDAP filters of the ldap back-end (spec §4.3): RFC 4515 escaping, search / first match / list filters.
 import { EqualityFilter, OrFilter, type Filter } from 'ldapts';
-import { dialledForms, matchKeys, MIN_NUMBER_DIGITS, type NumberMatching } from '../../../src/numbers.js';
+import { candidateDigits, dialledForms, type NumberMatching } from '../../../src/numbers.js';
 
 /** RFC 4515 escaping of a user-supplied value. */
 export function escapeValue(value: string): string {
@@ -51,15 +51,6 @@ export function matchAllFilter(source: FilterSource, extens: string[], m: Number
 }
 
 /**
- * The digits a stored value must end with for the server to return it as a candidate: the last seven
- * of the number's last digits, so that a trunk prefix or area code in parentheses before them,
- * `(01) 23-45-67-89` or `(415) 555-2671`, does not hide the entry. Null when no digits are compared.
- */
-export function candidateSuffix(exten: string, m: NumberMatching): string | null {
-  return matchKeys(exten, m).suffix?.slice(-MIN_NUMBER_DIGITS) ?? null;
-}
-
-/**
  * Number matching (e164, suffix) on the first-matched columns: the exact value, the forms a stored
  * number of the same E.164 can be predicted to take, and values ending with the last seven digits.
  * The server's answers are candidates: the back-end keeps those that match (src/numbers.ts
@@ -70,7 +61,7 @@ export function candidateSuffix(exten: string, m: NumberMatching): string | null
  */
 export function numberFilter(source: FilterSource, exten: string, m: NumberMatching): string | null {
   const values = [exten, ...dialledForms(exten, m)].map(escapeValue);
-  const suffix = candidateSuffix(exten, m);
+  const suffix = candidateDigits(exten, m);
   const assertions = [...new Set(values)].map((value) => `=${value}`);
   if (suffix !== null) assertions.push(`=*${suffix}`);
   const columnFilters = source.matched.flatMap((column) => assertions.map((assertion) => `(${column}${assertion})`));

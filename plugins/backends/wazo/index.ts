@@ -2,7 +2,7 @@
 // token comes from the host's `tokens` capability; the credentials behind it never reach this worker.
 import type { Backend, BackendLoadArgs, CallArgs, Fields, Relations } from '../../../src/contracts.js';
 import { ConfdClient } from '../../../src/remote/confd.js';
-import { matchingOf, sameNumber } from '../../../src/numbers.js';
+import { candidateDigits, matchingOf, sameNumber, type NumberMatching } from '../../../src/numbers.js';
 import { fold, hiddenRelations, withHidden } from '../../../src/remote/entries.js';
 import { Coalescer } from '../../../src/coalescer.js';
 
@@ -101,10 +101,21 @@ export default class WazoBackend implements Backend {
     return found;
   }
 
-  /** confd searches; of the users it finds, the first whose first-matched column holds the number. */
+  /**
+   * confd searches; of the users it finds, the first whose first-matched column holds the number, else
+   * one holding the same number. Under number matching it searches for the number's last digits, so
+   * that other forms of it are found, and again for the number as written when that has punctuation
+   * (a value stored just so holds no run of seven digits).
+   */
   private async searchMatch(exten: string, args?: CallArgs): Promise<Fields | null> {
-    const users = await this.users({ search: exten });
     const matching = matchingOf(args);
+    const digits = matching && candidateDigits(exten, matching);
+    const found = this.holding(await this.users({ search: digits || exten }), exten, matching);
+    if (found || !digits || /^\+?\d+$/.test(exten)) return found;
+    return this.holding(await this.users({ search: exten }), exten, matching);
+  }
+
+  private holding(users: Fields[], exten: string, matching: NumberMatching | null): Fields | null {
     return users.find((user) => this.matched.some((column) => valueOf(user, column) === exten))
       ?? (matching ? users.find((user) => this.matched.some((column) => { const v = valueOf(user, column); return v !== null && sameNumber(exten, v, matching); })) : undefined)
       ?? null;

@@ -92,6 +92,25 @@ t.test('reverse by extension and by mobile number', async (t) => {
   t.same(none, { display: null, exten: '999', fields: {}, source: null });
 });
 
+t.test('reverse with e164 matching finds mobile numbers stored in other forms', async (t) => {
+  const mobiles = await fakeConfd({ uuid: XIVO_UUID, validToken, users: [
+    { id: 3, uuid: 'aaaaaaaa-0000-4000-8000-000000000003', firstname: 'Carol', lastname: 'Digits', exten: '1003', mobile_phone_number: '0612345678' },
+    { id: 4, uuid: 'aaaaaaaa-0000-4000-8000-000000000004', firstname: 'Dan', lastname: 'Spaced', exten: '1004', mobile_phone_number: '+33 7 00 00 00 01' },
+  ] }).start();
+  t.teardown(() => mobiles.stop());
+  const source = await wazoSource('mobiles', mobiles.port);
+  const created = await dird.inject({ method: 'POST', url: '/0.1/profiles', headers, payload: {
+    name: 'wazo_e164', services: { reverse: { sources: [{ uuid: source.uuid }], options: { timeout: 2, number_matching: 'e164', default_region: 'FR' } } },
+  } });
+  t.equal(created.statusCode, 201, created.body);
+  const reverse = async (exten: string) =>
+    (await dird.inject({ url: `/0.1/directories/reverse/wazo_e164/${dird.users.admin}?exten=${encodeURIComponent(exten)}`, headers })).json().display;
+  for (const exten of ['+33612345678', '0033612345678', '0612345678', '+33 6 12 34 56 78']) t.equal(await reverse(exten), 'Carol Digits', exten);
+  t.equal(await reverse('+33 7 00 00 00 01'), 'Dan Spaced', 'a number stored with spaces, asked just so');
+  t.equal(await reverse('+33612345679'), null, 'another number');
+  t.equal(await reverse('1003'), 'Carol Digits', 'extensions still match exactly');
+});
+
 t.test('confd is called with a service token from the source’s wazo-auth, renewed before it expires', async (t) => {
   const calls = good.hits('/1.1/users');
   t.ok(calls.length > 0);
