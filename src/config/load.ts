@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { defaults, openKeys, type DirdConfig } from './defaults.js';
 import { deepMerge, isPlainObject } from './merge.js';
+import { checkedReverseCache } from './reverse-cache.js';
 
 /** The folder holding package.json (dist/src/config → three levels up). */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -47,6 +48,7 @@ export function loadConfig(cli: Record<string, any>): LoadedConfig {
   if (config.debug) config.log_level = 'debug';
   config.log_level = normaliseLevel(config.log_level, warnings);
   warnings.push(...unknownKeys(config, defaults).map((key) => `unknown configuration key "${key}" (ignored)`));
+  config.reverse_cache = checkedReverseCache(config.reverse_cache, warnings);
   return { config, warnings };
 }
 

@@ -56,3 +56,36 @@ t.test('secrets are masked', async (t) => {
   t.equal(masked.bus.username, 'guest');
   t.match(masked.db_uri, /^postgresql:\/\/asterisk:\*+@localhost\/asterisk$/);
 });
+
+t.test('reverse_cache: a bad value is a warning naming key and value, and its default applies', async (t) => {
+  const conf = join(work, 'reverse-cache.yml');
+  writeFileSync(conf, [
+    'reverse_cache:',
+    '  enabled: "true"',
+    '  ttl: -5',
+    '  stale_ttl: 5m',
+    '  negative_ttl: 1e400',
+    '  max_entries: 100000000',
+    '  refresh_timeout: 3',
+    '  tll: 60',
+    '  sources:',
+    '    crm: {ttl: 60, max_entries: 2.5}',
+    '    bad: 7',
+  ].join('\n'));
+  const { config, warnings } = loadConfig(parseCommandLine(['-c', conf]));
+  t.same(config.reverse_cache, { refresh_timeout: 3, sources: { crm: { ttl: 60 }, bad: {} } }, 'only the good values are kept');
+  t.same(warnings, [
+    'reverse_cache.enabled: "true" is not true or false; ignored, the default applies',
+    'reverse_cache.ttl: -5 is not a number ≥ 0; ignored, the default applies',
+    'reverse_cache.stale_ttl: "5m" is not a number ≥ 0; ignored, the default applies',
+    'reverse_cache.negative_ttl: Infinity is not a number ≥ 0; ignored, the default applies',
+    'reverse_cache.max_entries: 100000000 is not an integer from 1 to 1000000; ignored, the default applies',
+    'unknown configuration key "reverse_cache.tll" (ignored)',
+    'reverse_cache.sources.crm.max_entries: 2.5 is not an integer from 1 to 1000000; ignored, the default applies',
+    'reverse_cache.sources.bad: 7 is not a mapping; ignored, the defaults apply',
+  ]);
+  writeFileSync(conf, 'reverse_cache: {enabled: true, ttl: 60, max_entries: 1000000, sources: {crm: {enabled: false}}}\n');
+  const good = loadConfig(parseCommandLine(['-c', conf]));
+  t.same(good.warnings, [], 'good values: no warning');
+  t.same(good.config.reverse_cache, { enabled: true, ttl: 60, max_entries: 1000000, sources: { crm: { enabled: false } } });
+});

@@ -81,3 +81,16 @@ t.test('a back-end with its own schema (csv) keeps and validates the source reve
   await sleep(400);
   t.equal(await client.reverse('csvcache', '7100'), 'Dana', 'answered from the cache, not from the changed file');
 });
+
+t.test('max_entries above 1,000,000 is refused with a 400 naming the bound (lru-cache allocates it up front)', async (t) => {
+  const headers = { 'x-auth-token': dird.tokens.admin };
+  const body = { name: 'huge-cache', first_matched_columns: ['number'], format_columns: { reverse: '{firstname}' }, number: '7200' };
+  for (const max_entries of [1e8, 5e9]) {
+    const bad = await dird.inject({ method: 'POST', url: '/0.1/backends/latency/sources', headers, payload: { ...body, reverse_cache: { max_entries } } });
+    t.equal(bad.statusCode, 400, `max_entries ${max_entries}`);
+    t.match(bad.body, /max_entries/);
+    t.match(bad.body, /1000000/);
+  }
+  const ok = await dird.inject({ method: 'POST', url: '/0.1/backends/latency/sources', headers, payload: { ...body, reverse_cache: { max_entries: 1_000_000 } } });
+  t.equal(ok.statusCode, 200, ok.body);
+});

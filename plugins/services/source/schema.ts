@@ -1,5 +1,6 @@
 // Source bodies (spec §4): the common fields plus a back-end's own `configSchema`.
 import type { BackendInfo } from '../../../src/contracts.js';
+import { reverseCacheSchema } from '../../../src/config/reverse-cache.js';
 
 export const COMMON_FIELDS = ['name', 'searched_columns', 'first_matched_columns', 'format_columns', 'reverse_cache'] as const;
 /** Fields a client can never set. */
@@ -21,18 +22,7 @@ export const commonSourceSchema = {
       default: {},
     },
     // dird's own: this source's reverse cache settings (plugins/services/reverse/cache.ts), any back-end.
-    reverse_cache: {
-      type: 'object',
-      properties: {
-        enabled: { type: 'boolean' },
-        ttl: { type: 'number', minimum: 0 },
-        stale_ttl: { type: 'number', minimum: 0 },
-        negative_ttl: { type: 'number', minimum: 0 },
-        max_entries: { type: 'integer', minimum: 1 },
-        refresh_timeout: { type: 'number', minimum: 0 },
-      },
-      additionalProperties: false,
-    },
+    reverse_cache: reverseCacheSchema,
   },
 };
 
