@@ -145,3 +145,55 @@ t.test('matchAll: cached numbers answered from the cache, only the rest asked', 
   for (let i = 0; i < 100 && (await ask(['1']))[0] !== 'uno'; i++) await new Promise((resolve) => setImmediate(resolve));
   t.same(await ask(['1']), ['uno']);
 });
+
+t.test('a refresh that fails keeps the stale answer until ttl + stale_ttl (firstMatch and matchAll)', async (t) => {
+  const { cache, advance } = setup(settings);
+  let down = false;
+  const one = async () => {
+    if (down) throw new Error('ldap source unavailable: connect ECONNREFUSED');
+    return result('Alice');
+  };
+  const many = async (extens: string[]) => {
+    if (down) throw new Error('ldap source unavailable: connect ECONNREFUSED');
+    return Object.fromEntries(extens.map((exten) => [exten, result(`Alice ${exten}`)]));
+  };
+  const ask = () => cache.firstMatch(ldap, '100', args(), Date.now() + 1000, one).then(display);
+  const askAll = async () => Object.values(await cache.matchAll(ldap, ['1', '2'], args(), Date.now() + 1000, many)).map(display);
+  t.equal(await ask(), 'Alice');
+  t.same(await askAll(), ['Alice 1', 'Alice 2']);
+  down = true;
+  advance(11);
+  for (let i = 0; i < 5; i++) {
+    t.equal(await ask(), 'Alice', 'stale: served while its refreshes fail');
+    t.same(await askAll(), ['Alice 1', 'Alice 2']);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  advance(98.5);
+  t.equal(await ask(), 'Alice', 'just before ttl + stale_ttl: still served');
+  advance(1);
+  await t.rejects(ask(), /unavailable/, 'past ttl + stale_ttl: the source is asked, and its error is not cached');
+  await t.rejects(askAll(), /unavailable/);
+  down = false;
+  t.equal(await ask(), 'Alice', 'the source is back: asked again');
+});
+
+t.test('keys of different matchings never collide, whatever the number holds', async (t) => {
+  const { cache } = setup(settings);
+  const e164 = { ...args(), number_matching: { mode: 'e164', region: 'FR', suffix_digits: 9 } } as CallArgs;
+  const b = backend({ '+33123456789': 'Alice' });
+  const crafted = 'e164/FR/9\u0000+33123456789';
+  t.equal(display(await cache.firstMatch(ldap, crafted, args(), Date.now() + 1000, b.one(crafted))), null, 'an exact miss of a crafted number');
+  t.equal(display(await cache.firstMatch(ldap, '+33123456789', e164, Date.now() + 1000, b.one('+33123456789'))), 'Alice', 'not taken for the e164 answer');
+  t.same(b.calls, [crafted, '+33123456789']);
+  const google = source('google', { reverse_cache: {} });
+  const g = backend({ '1': 'one', '[null,"exact","1"]': 'crafted' });
+  await cache.firstMatch(google, '1', args('u1'), Date.now() + 1000, g.one('1'));
+  t.equal(display(await cache.firstMatch(google, '1', args(null), Date.now() + 1000, g.one('[null,"exact","1"]'))), 'crafted', 'per-user keys apart too');
+});
+
+t.test('max_entries is bounded: lru-cache allocates it up front', async (t) => {
+  t.equal(cacheSettings({ enabled: true, max_entries: 5e9 }, ldap)?.max_entries, 1_000_000);
+  t.equal(cacheSettings({}, source('csv', { reverse_cache: { max_entries: 1e8 } }))?.max_entries, 1_000_000, 'a stored source field too');
+  const { cache } = setup({ enabled: true, max_entries: 5e9 });
+  t.equal(display(await cache.firstMatch(ldap, '1', args(), Date.now() + 1000, async () => result('one'))), 'one', 'the cache works');
+});

@@ -5,6 +5,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { CallArgs, SourceConfig, SourceResult } from '../../../src/contracts.js';
+import { MAX_CACHE_ENTRIES } from '../../../src/config/reverse-cache.js';
 
 export interface CacheSettings {
   ttl: number;
@@ -39,7 +40,8 @@ export function cacheSettings(main: Record<string, any> | undefined, source: Sou
     ttl: number('ttl'),
     stale_ttl: number('stale_ttl'),
     negative_ttl: number('negative_ttl'),
-    max_entries: Math.max(1, Math.floor(number('max_entries'))),
+    // A stored source field or a config not read by loadConfig may be past the bound: lru-cache allocates it all.
+    max_entries: Math.min(MAX_CACHE_ENTRIES, Math.max(1, Math.floor(number('max_entries')))),
     refresh_timeout: number('refresh_timeout'),
   };
 }
@@ -59,10 +61,11 @@ class SourceCache {
   }
 
   key(exten: string, args: CallArgs): string {
-    // Profiles sharing a source may match numbers differently: their answers are kept apart.
+    // Profiles sharing a source may match numbers differently: their answers are kept apart. JSON keeps
+    // the parts apart whatever characters they hold (a caller ID may hold any, NUL included).
     const m = args.number_matching;
-    const number = m ? `${m.mode}/${m.region ?? ''}/${m.suffix_digits}\u0000${exten}` : exten;
-    return PER_USER_BACKENDS.has(this.source.backend) ? `${args.user_uuid ?? args.xivo_user_uuid ?? ''}\u0000${number}` : number;
+    const matching = m ? [m.mode, m.region ?? null, m.suffix_digits] : 'exact';
+    return JSON.stringify(PER_USER_BACKENDS.has(this.source.backend) ? [args.user_uuid ?? args.xivo_user_uuid ?? null, matching, exten] : [matching, exten]);
   }
 
   /** The cached answer and how fresh it is; 'miss' when there is none usable. */
