@@ -143,6 +143,16 @@ t.test('needs a token with dird.metrics.read', async (t) => {
   t.match(noAcl.body, { error_id: 'unauthorized', details: { required_access: 'dird.metrics.read' } });
 });
 
+t.test("the master tenant's tokens only: the labels name every tenant's sources", async (t) => {
+  for (const token of [tokens.sub, tokens.other]) {
+    const refused = await api('GET', '/0.1/metrics', undefined, { 'X-Auth-Token': token });
+    t.equal(refused.status, 401, `${token}: refused`);
+    t.notMatch(JSON.stringify(refused.body), /dird_source/);
+  }
+  const master = await api('GET', '/0.1/metrics', undefined, { 'X-Auth-Token': tokens.admin });
+  t.equal(master.status, 200);
+});
+
 t.test('is absent when metrics are disabled', async (t) => {
   const off = await startDird({ config: { metrics: { enabled: false } } });
   t.teardown(() => off.close());

@@ -1,4 +1,5 @@
-// GET /0.1/metrics: Prometheus text exposition of services.metrics, behind an ACL like every route.
+// GET /0.1/metrics: Prometheus text exposition of services.metrics, behind an ACL like every route and,
+// like /0.1/config, for the master tenant's tokens only: its labels name every tenant's sources.
 // With `metrics.enabled: false` the route does not exist and requests are not timed.
 import type { ViewLoadArgs, ViewPlugin } from '../../../src/contracts.js';
 import type { DirdMetrics } from '../../../host/metrics.js';
@@ -10,7 +11,7 @@ export default class MetricsView implements ViewPlugin {
     metrics.instrument(app);
     app.get('/0.1/metrics', {
       schema: { tags: ['metrics'], summary: 'Prometheus metrics of dird and of its sources' },
-      config: { acl: 'dird.metrics.read', errors: 'api' },
+      config: { acl: 'dird.metrics.read', masterTenant: true, errors: 'api' },
     }, async (_request, reply) => reply.type(metrics.contentType).send(await metrics.exposition()));
   }
 }
