@@ -98,3 +98,27 @@ t.test('GET …/contacts: sorted by name without case, paginated here, counts be
   t.equal(otherTenant.statusCode, 404, 'a sub-tenant does not see its parent’s google source');
   t.equal(otherTenant.json().error_id, 'unknown-source');
 });
+
+t.test('Google failing: the call fails (counted as an error), the other sources of the profile still answer', async (t) => {
+  const other = (await dird.inject({ method: 'POST', url: '/0.1/backends/latency/sources', headers, payload: {
+    name: 'beside-google', first_matched_columns: ['number'], searched_columns: ['firstname'], format_columns: { reverse: '{firstname}', name: '{firstname}' }, number: '5551234',
+  } })).json();
+  const sources = [{ uuid: source.uuid }, { uuid: other.uuid }];
+  await dird.inject({ method: 'POST', url: '/0.1/profiles', headers, payload: {
+    name: 'google-beside', display: { uuid: display.uuid },
+    services: { lookup: { sources, options: { timeout: 5 } }, reverse: { sources, options: { timeout: 5, order: 'priority' } } },
+  } });
+  const errors = async () => (await dird.inject({ url: '/0.1/metrics', headers })).body.split('\n')
+    .filter((l) => l.startsWith('dird_source_call_errors_total{') && l.includes(`uuid="${source.uuid}"`) && l.includes('kind="backend"'))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+  t.equal((await dird.inject({ url: `/0.1/directories/reverse/google-beside/${dird.users.admin}?exten=5551234`, headers })).json().display, 'Alice Zed', 'Google up: its answer first');
+  const before = await errors();
+  google.forcedStatus = 503;
+  t.teardown(() => (google.forcedStatus = null));
+  const reverse = await dird.inject({ url: `/0.1/directories/reverse/google-beside/${dird.users.admin}?exten=5551234`, headers });
+  t.equal(reverse.statusCode, 200);
+  t.equal(reverse.json().display, 'beside-google', 'Google down: the other source answers');
+  const lookup = await dird.inject({ url: '/0.1/directories/lookup/google-beside?term=beside', headers });
+  t.same(lookup.json().results.map((r: any) => r.source), ['beside-google']);
+  t.equal(await errors(), before + 2, 'both failed calls counted');
+});
