@@ -145,7 +145,7 @@ export default class LdapBackend implements Backend {
   /** The candidates the server finds for the numbers, kept when they match (an exact value first). */
   private async matchNumbers(extens: string[], m: NumberMatching): Promise<Record<string, Fields>> {
     const filter = extens.length === 1 ? numberFilter(this.filters, extens[0], m) : matchAllFilter(this.filters, extens, m);
-    const entries = (await this.entries(filter, {}, this.matchAttributes())) ?? [];
+    const entries = await this.entries(filter, {}, this.matchAttributes());
     const values = entries.map((entry) => matchedValues(entry, this.filters.matched));
     const found: Record<string, Fields> = {};
     for (const exten of extens) {
