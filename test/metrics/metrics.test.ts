@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import t from 'tap';
 import { packageRoot } from '../../src/config/load.js';
 import { http, startDird, tokens } from '../helpers/dird.js';
@@ -158,4 +159,14 @@ t.test('is absent when metrics are disabled', async (t) => {
   t.teardown(() => off.close());
   const response = await http(off.url, 'GET', '/0.1/metrics');
   t.equal(response.status, 404);
+});
+
+t.test('a separate metrics listener is not implemented: asking for one is a warning, and the REST address serves them', async (t) => {
+  const lines: string[] = [];
+  const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+  const separate = await startDird({ log, config: { metrics: { listen: '127.0.0.1', port: 9999 } } });
+  t.teardown(() => separate.close());
+  t.match(lines.join(''), /metrics\.listen and metrics\.port are not implemented yet/);
+  const response = await http(separate.url, 'GET', '/0.1/metrics', undefined, { 'X-Auth-Token': tokens.admin });
+  t.equal(response.status, 200);
 });

@@ -5,9 +5,12 @@ import type { ViewLoadArgs, ViewPlugin } from '../../../src/contracts.js';
 import type { DirdMetrics } from '../../../host/metrics.js';
 
 export default class MetricsView implements ViewPlugin {
-  load({ app, services, config }: ViewLoadArgs) {
+  load({ app, services, config, log }: ViewLoadArgs) {
     const metrics: DirdMetrics | undefined = services.metrics;
     if (!metrics || config.metrics?.enabled === false) return;
+    if (config.metrics?.listen !== undefined || config.metrics?.port !== undefined) {
+      log.warn({ listen: config.metrics.listen, port: config.metrics.port }, 'metrics.listen and metrics.port are not implemented yet: /0.1/metrics is served on the REST API address');
+    }
     metrics.instrument(app);
     app.get('/0.1/metrics', {
       schema: { tags: ['metrics'], summary: 'Prometheus metrics of dird and of its sources' },
