@@ -140,6 +140,18 @@ export class DirdMetrics {
     return meter;
   }
 
+  /**
+   * Drops the series of source `uuid` (every series when `current` is null: the source is gone; else
+   * those under an old name or back-end), so deleted and renamed sources stop being scraped.
+   */
+  forgetSource(uuid: string, current: Pick<SourceConfig, 'name' | 'backend'> | null): void {
+    const stale = (labels: Record<string, unknown>) => labels.uuid === uuid
+      && (current === null || labels.source !== current.name || ('backend' in labels && labels.backend !== current.backend));
+    for (const [key, meter] of this.meters) if (stale(meter.labels)) this.meters.delete(key);
+    for (const [key, tally] of this.cacheTallies) if (stale(tally.labels)) this.cacheTallies.delete(key);
+    this.sourceDuration.forget(stale);
+  }
+
   /** For the result cache: `kind` says what was cached (e.g. 'reverse', 'lookup'). */
   cacheHit(source: Pick<SourceConfig, 'uuid' | 'name'>, kind: string): void {
     this.cacheTally(source, kind).hits += 1;

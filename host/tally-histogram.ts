@@ -130,6 +130,22 @@ export class TallyHistogram {
     };
   }
 
+  /** Drops the series whose labels `gone` says are gone (a deleted source's): they are no longer scraped. */
+  forget(gone: (labels: Labels) => boolean): void {
+    this.observed = this.observed.filter((series) => !gone(series.labels));
+    const prune = (level: Map<LabelValue, unknown>) => {
+      for (const [key, child] of level) {
+        if (child instanceof HistogramSeries) {
+          if (gone(child.labels)) level.delete(key);
+        } else {
+          prune(child as Map<LabelValue, unknown>);
+          if ((child as Map<LabelValue, unknown>).size === 0) level.delete(key);
+        }
+      }
+    };
+    prune(this.tree);
+  }
+
   /** Registry.resetMetrics: every series starts over (callers keep their series objects). */
   reset(): void {
     for (const series of this.observed) series.clear();

@@ -170,3 +170,32 @@ t.test('a separate metrics listener is not implemented: asking for one is a warn
   const response = await http(separate.url, 'GET', '/0.1/metrics', undefined, { 'X-Auth-Token': tokens.admin });
   t.equal(response.status, 200);
 });
+
+t.test("a renamed source's series go on under its new name only; a deleted source's series go", async (t) => {
+  const file = join(packageRoot, 'test/fixtures/csv-core/people.csv');
+  const passing = await createSource('csv', { name: 'passing', file });
+  await createProfile('passing', [passing], 30);
+  const namesOf = async (metric: string) => new Set((await scrape()).samples.filter((sample) => sample.name === metric && sample.labels.uuid === passing.uuid).map((sample) => sample.labels.source));
+  const lookup = async () => t.equal((await api('GET', '/0.1/directories/lookup/passing?term=a')).status, 200);
+  await lookup();
+  t.same([...(await namesOf('dird_source_calls_total'))], ['passing']);
+  const renamed = await api('PUT', `/0.1/backends/csv/sources/${passing.uuid}`, {
+    name: 'renamed', file, searched_columns: ['firstname', 'lastname'], first_matched_columns: ['number'], format_columns: { reverse: '{firstname} {lastname}' },
+  });
+  t.equal(renamed.status, 204, JSON.stringify(renamed.body));
+  await lookup();
+  await until(async () => !(await namesOf('dird_source_calls_total')).has('passing'));
+  t.same([...(await namesOf('dird_source_calls_total'))], ['renamed'], 'calls: the new name only');
+  t.same([...(await namesOf('dird_source_call_duration_seconds_count'))], ['renamed'], 'latencies: the new name only');
+  t.equal((await api('DELETE', `/0.1/backends/csv/sources/${passing.uuid}`)).status, 204);
+  await until(async () => (await namesOf('dird_source_calls_total')).size === 0);
+  t.same([...(await namesOf('dird_source_calls_total'))], [], 'no calls of the deleted source');
+  t.same([...(await namesOf('dird_source_call_duration_seconds_count'))], [], 'no latencies of the deleted source');
+});
+
+async function until(check: () => Promise<boolean>) {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

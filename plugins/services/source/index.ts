@@ -11,6 +11,7 @@ import type {
   ServicePlugin,
   SourceConfig,
 } from '../../../src/contracts.js';
+import type { DirdMetrics } from '../../../host/metrics.js';
 import { DirdError } from '../../../src/errors.js';
 import type { SourceInput, Store } from '../../../src/storage/store.js';
 import { makeAjv, validateWith } from '../../../src/validation.js';
@@ -94,7 +95,25 @@ export class SourceService {
 }
 
 export default class SourceServicePlugin implements ServicePlugin {
+  private unsubscribe: (() => void) | null = null;
+
   load(args: ServiceLoadArgs): SourceService {
+    const metrics = args.services.metrics as DirdMetrics | undefined;
+    // A source changed here or on another instance: series of a deleted source, or of its old name,
+    // are no longer scraped.
+    if (metrics) {
+      this.unsubscribe = args.changes.subscribe((kind, uuid) => {
+        if (kind !== 'source' || !uuid) return;
+        args.store.sources.getMany([uuid]).then(
+          ([current]) => metrics.forgetSource(uuid, current ?? null),
+          (error) => args.log.warn({ err: error, uuid }, 'cannot tell whether a changed source still exists; its metrics are kept'),
+        );
+      });
+    }
     return new SourceService(args.store, args.backends, args.changes);
+  }
+
+  unload(): void {
+    this.unsubscribe?.();
   }
 }
