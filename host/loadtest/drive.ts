@@ -102,21 +102,25 @@ export async function drive(options: LoadOptions, onProgress: (progress: Progres
     requests++;
     if (status < 200 || status > 299) errors++;
   });
+  // Requests fail and nothing was ever answered: the server is unreachable; going on would only pile up errors.
+  const giveUpIfUnreachable = () => {
+    if (requests > 0 || !firstError || gaveUp !== undefined) return;
+    gaveUp = firstError.code
+      ? `cannot connect to ${options.url.origin} (${firstError.code})`
+      : `no answer from ${options.url.origin} within ${options.timeout} s`;
+    // Destroyed now: autocannon reconnects in a tight loop until its next sample otherwise.
+    for (const client of clients) client.destroy();
+    instance.stop();
+  };
   instance.on('reqError', (error) => {
     errors++;
     firstError ??= error;
+    // Refused or unresolvable: every connection has failed once, no need to wait for the next tick.
+    if (requests === 0 && error.code && errors >= options.connections) giveUpIfUnreachable();
   });
   const report = () => onProgress({ elapsedSeconds: (Date.now() - started) / 1000, requests, errors: errors + dropped });
   const ticker = setInterval(() => {
-    // Requests fail and nothing was ever answered: the server is unreachable; going on would only pile up errors.
-    if (requests === 0 && firstError && gaveUp === undefined) {
-      gaveUp = firstError.code
-        ? `cannot connect to ${options.url.origin} (${firstError.code})`
-        : `no answer from ${options.url.origin} within ${options.timeout} s`;
-      // Destroyed now: autocannon reconnects in a tight loop until its next sample otherwise.
-      for (const client of clients) client.destroy();
-      instance.stop();
-    }
+    giveUpIfUnreachable();
     report();
   }, 1000);
   try {

@@ -136,6 +136,8 @@ t.test('nothing listening: the run stops early and says why', async (t) => {
   t.equal(run.code, 1);
   t.match(run.stderr, new RegExp(`^loadtest: cannot connect to http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)$`, 'm'));
   t.ok(run.seconds < 5, `gave up after ${run.seconds} s, not the 10 s asked`);
+  const errors = Math.max(...[...run.stderr.matchAll(/(\d+) errors/g)].map((match) => Number(match[1])));
+  t.ok(errors <= 100, `${errors} errors counted: it stops once every connection was refused, not after a second of retries`);
 });
 
 t.test('a server that never answers: gives up after the timeout; a shorter run shows no latency', async (t) => {
