@@ -48,7 +48,13 @@ export function checkedReverseCache(section: unknown, warnings: string[], path =
     if (key === 'sources' && path === 'reverse_cache') {
       const sources = isMapping(value) ? value : {};
       if (!isMapping(value)) warnings.push(`${path}.sources: ${shown(value)} is not a mapping; ignored`);
-      checked.sources = Object.fromEntries(Object.entries(sources).map(([name, entry]) => [name, checkedReverseCache(entry, warnings, `${path}.sources.${name}`)]));
+      checked.sources = {};
+      for (const [name, entry] of Object.entries(sources)) {
+        // `name: false` switches a source's cache off; an empty entry says nothing; other non-mappings are dropped.
+        if (entry === false) checked.sources[name] = { enabled: false };
+        else if (isMapping(entry)) checked.sources[name] = checkedReverseCache(entry, warnings, `${path}.sources.${name}`);
+        else if (entry !== null && entry !== undefined) warnings.push(`${path}.sources.${name}: ${shown(entry)} is not a mapping; ignored`);
+      }
     } else if (!rule) {
       warnings.push(`unknown configuration key "${path}.${key}" (ignored)`);
     } else if (fits(rule, value)) {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { loadConfig, parseCommandLine } from '../../src/config/load.js';
 import { redact } from '../../src/config/redact.js';
+import type { SourceConfig } from '../../src/contracts.js';
+import { cacheSettings } from '../../plugins/services/reverse/cache.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dird-config-'));
 t.teardown(() => rmSync(work, { recursive: true, force: true }));
@@ -71,9 +73,13 @@ t.test('reverse_cache: a bad value is a warning naming key and value, and its de
     '  sources:',
     '    crm: {ttl: 60, max_entries: 2.5}',
     '    bad: 7',
+    '    off: false',
+    '    empty:',
   ].join('\n'));
   const { config, warnings } = loadConfig(parseCommandLine(['-c', conf]));
-  t.same(config.reverse_cache, { refresh_timeout: 3, sources: { crm: { ttl: 60 }, bad: {} } }, 'only the good values are kept');
+  t.same(config.reverse_cache, { refresh_timeout: 3, sources: { crm: { ttl: 60 }, off: { enabled: false } } }, 'only the good values are kept');
+  t.equal(cacheSettings({ ...config.reverse_cache, enabled: true }, { uuid: 'u', name: 'off', backend: 'ldap' } as SourceConfig), null, '`off: false` switches that source off');
+  t.not(cacheSettings({ ...config.reverse_cache, enabled: true }, { uuid: 'u', name: 'empty', backend: 'ldap' } as SourceConfig), null, 'an empty entry changes nothing');
   t.same(warnings, [
     'reverse_cache.enabled: "true" is not true or false; ignored, the default applies',
     'reverse_cache.ttl: -5 is not a number ≥ 0; ignored, the default applies',
@@ -82,7 +88,7 @@ t.test('reverse_cache: a bad value is a warning naming key and value, and its de
     'reverse_cache.max_entries: 100000000 is not an integer from 1 to 1000000; ignored, the default applies',
     'unknown configuration key "reverse_cache.tll" (ignored)',
     'reverse_cache.sources.crm.max_entries: 2.5 is not an integer from 1 to 1000000; ignored, the default applies',
-    'reverse_cache.sources.bad: 7 is not a mapping; ignored, the defaults apply',
+    'reverse_cache.sources.bad: 7 is not a mapping; ignored',
   ]);
   writeFileSync(conf, 'reverse_cache: {enabled: true, ttl: 60, max_entries: 1000000, sources: {crm: {enabled: false}}}\n');
   const good = loadConfig(parseCommandLine(['-c', conf]));
