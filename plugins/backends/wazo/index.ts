@@ -104,15 +104,15 @@ export default class WazoBackend implements Backend {
   /**
    * confd searches; of the users it finds, the first whose first-matched column holds the number, else
    * one holding the same number. Under number matching it searches for the number's last digits, so
-   * that other forms of it are found, and again for the number as written when that has punctuation
-   * (a value stored just so holds no run of seven digits).
+   * that other forms of it are found, and, when the caller ID has punctuation, also for it as written
+   * (a value stored just so holds no run of seven digits, and its holder must win).
    */
   private async searchMatch(exten: string, args?: CallArgs): Promise<Fields | null> {
     const matching = matchingOf(args);
     const digits = matching && candidateDigits(exten, matching);
-    const found = this.holding(await this.users({ search: digits || exten }), exten, matching);
-    if (found || !digits || /^\+?\d+$/.test(exten)) return found;
-    return this.holding(await this.users({ search: exten }), exten, matching);
+    const searches = !digits ? [exten] : /^\+?\d+$/.test(exten) ? [digits] : [exten, digits];
+    const found = await Promise.all(searches.map((search) => this.users({ search })));
+    return this.holding(found.flat(), exten, matching);
   }
 
   private holding(users: Fields[], exten: string, matching: NumberMatching | null): Fields | null {

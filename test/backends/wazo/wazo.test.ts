@@ -96,6 +96,7 @@ t.test('reverse with e164 matching finds mobile numbers stored in other forms', 
   const mobiles = await fakeConfd({ uuid: XIVO_UUID, validToken, users: [
     { id: 3, uuid: 'aaaaaaaa-0000-4000-8000-000000000003', firstname: 'Carol', lastname: 'Digits', exten: '1003', mobile_phone_number: '0612345678' },
     { id: 4, uuid: 'aaaaaaaa-0000-4000-8000-000000000004', firstname: 'Dan', lastname: 'Spaced', exten: '1004', mobile_phone_number: '+33 7 00 00 00 01' },
+    { id: 5, uuid: 'aaaaaaaa-0000-4000-8000-000000000005', firstname: 'Eve', lastname: 'Exact', exten: '1005', mobile_phone_number: '06 12 34 56 78' },
   ] }).start();
   t.teardown(() => mobiles.stop());
   const source = await wazoSource('mobiles', mobiles.port);
@@ -107,6 +108,7 @@ t.test('reverse with e164 matching finds mobile numbers stored in other forms', 
     (await dird.inject({ url: `/0.1/directories/reverse/wazo_e164/${dird.users.admin}?exten=${encodeURIComponent(exten)}`, headers })).json().display;
   for (const exten of ['+33612345678', '0033612345678', '0612345678', '+33 6 12 34 56 78']) t.equal(await reverse(exten), 'Carol Digits', exten);
   t.equal(await reverse('+33 7 00 00 00 01'), 'Dan Spaced', 'a number stored with spaces, asked just so');
+  t.equal(await reverse('06 12 34 56 78'), 'Eve Exact', 'the user holding the caller ID exactly wins over one holding another form of it');
   t.equal(await reverse('+33612345679'), null, 'another number');
   t.equal(await reverse('1003'), 'Carol Digits', 'extensions still match exactly');
 });
