@@ -3,6 +3,7 @@
 // hot path, so each costs plain number updates: counters read per-source tallies when scraped, and the
 // latency histograms are TallyHistograms whose series the callers keep.
 import type { FastifyInstance } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { SourceConfig } from '../src/contracts.js';
 import { TallyHistogram } from './tally-histogram.js';
@@ -134,10 +135,24 @@ export class DirdMetrics {
     const key = `${config.uuid}\n${config.name}\n${config.backend}`;
     let meter = this.meters.get(key);
     if (!meter) {
-      meter = new SourceMeter({ source: config.name, uuid: config.uuid, backend: config.backend }, this.sourceDuration);
+      const labels = { source: config.name, uuid: config.uuid, backend: config.backend };
+      if (!this.isCurrent(config.uuid, config.name, config.backend)) return new SourceMeter(labels, null);
+      meter = new SourceMeter(labels, this.sourceDuration);
       this.meters.set(key, meter);
     }
     return meter;
+  }
+
+  /**
+   * The identity of sources that changed, as last read (null: deleted): a call that read a source's
+   * settings before the change gets a meter that counts nowhere instead of bringing old series back.
+   */
+  private readonly identities = new LRUCache<string, { current: Pick<SourceConfig, 'name' | 'backend'> | null }>({ max: 10_000 });
+
+  private isCurrent(uuid: string, name: string, backend?: string): boolean {
+    const known = this.identities.get(uuid);
+    if (known === undefined) return true;
+    return known.current !== null && known.current.name === name && (backend === undefined || known.current.backend === backend);
   }
 
   /**
@@ -145,6 +160,7 @@ export class DirdMetrics {
    * those under an old name or back-end), so deleted and renamed sources stop being scraped.
    */
   forgetSource(uuid: string, current: Pick<SourceConfig, 'name' | 'backend'> | null): void {
+    this.identities.set(uuid, { current: current && { name: current.name, backend: current.backend } });
     const stale = (labels: Record<string, unknown>) => labels.uuid === uuid
       && (current === null || labels.source !== current.name || ('backend' in labels && labels.backend !== current.backend));
     for (const [key, meter] of this.meters) if (stale(meter.labels)) this.meters.delete(key);
@@ -165,7 +181,7 @@ export class DirdMetrics {
     let tally = this.cacheTallies.get(key);
     if (!tally) {
       tally = { labels: { source: name, uuid, kind }, hits: 0, misses: 0 };
-      this.cacheTallies.set(key, tally);
+      if (this.isCurrent(uuid, name)) this.cacheTallies.set(key, tally);
     }
     return tally;
   }

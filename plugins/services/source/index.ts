@@ -102,9 +102,11 @@ export default class SourceServicePlugin implements ServicePlugin {
     // A source changed here or on another instance: series of a deleted source, or of its old name,
     // are no longer scraped.
     if (metrics) {
+      // One read at a time, in the order of the changes: the last read tells the source's current state.
+      let reads = Promise.resolve();
       this.unsubscribe = args.changes.subscribe((kind, uuid) => {
         if (kind !== 'source' || !uuid) return;
-        args.store.sources.getMany([uuid]).then(
+        reads = reads.then(() => args.store.sources.getMany([uuid])).then(
           ([current]) => metrics.forgetSource(uuid, current ?? null),
           (error) => args.log.warn({ err: error, uuid }, 'cannot tell whether a changed source still exists; its metrics are kept'),
         );
