@@ -42,6 +42,11 @@ export class ConfdClient {
     return this.get('/infos', {});
   }
 
+  /** What a back-end rejects with when this confd fails: the server and the failure, never the token. */
+  failure(error: unknown): Error {
+    return new Error(`wazo-confd ${this.baseUrl}: ${(error as Error)?.message ?? error}`);
+  }
+
   private async serviceToken(): Promise<ServiceToken> {
     if (this.kept && (this.kept.fresh_until ?? 0) > Date.now()) return this.kept;
     this.kept = await this.token();

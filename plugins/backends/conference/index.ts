@@ -78,7 +78,7 @@ export default class ConferenceBackend implements Backend {
     try {
       answer = await this.confd.conferences();
     } catch (error) {
-      throw new Error(`wazo-confd ${this.confd.baseUrl}: ${(error as Error)?.message ?? error}`);
+      throw this.confd.failure(error);
     }
     return (answer.items ?? []).map(contactOf);
   }

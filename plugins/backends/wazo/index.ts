@@ -136,7 +136,7 @@ export default class WazoBackend implements Backend {
       const answer = await this.confd.users({ view: 'directory', recurse: 'True', ...params, ...this.extraParams });
       return (answer.items ?? []).map((user) => entryOf(user, xivoId));
     } catch (error) {
-      throw new Error(`wazo-confd ${this.confd.baseUrl}: ${(error as Error)?.message ?? error}`);
+      throw this.confd.failure(error);
     }
   }
 
