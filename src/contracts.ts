@@ -203,6 +203,8 @@ export interface SourceHandle {
   readonly config: SourceConfig;
   search(term: string, args: CallArgs, deadline: number): Promise<SourceResult[]>;
   firstMatch(exten: string, args: CallArgs, deadline: number): Promise<SourceResult | null>;
+  /** firstMatch's answer when the host already holds it (published answers), else undefined: call firstMatch. */
+  firstMatchNow?(exten: string, args: CallArgs): SourceResult | null | undefined;
   matchAll(extens: string[], args: CallArgs, deadline: number): Promise<Record<string, SourceResult>>;
   list(uids: string[], args: CallArgs, deadline: number): Promise<SourceResult[]>;
   /** True when the source is known to answer nothing to this caller (a grant's `answersNothing`). */

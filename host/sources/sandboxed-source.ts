@@ -66,14 +66,18 @@ export class SandboxedSource implements SourceHandle {
     return this.run({ op: 'search', term, args }, deadline) as Promise<SourceResult[]>;
   }
   firstMatch(exten: string, args: CallArgs, deadline: number) {
-    if (this.answersNothing?.(args)) return this.known<SourceResult | null>('firstMatch', null);
-    const answers = this.answersFor(args);
-    if (answers) {
-      const started = performance.now();
-      const answer = answers.firstMatch(exten, matchingOf(args));
-      if (answer !== undefined) return this.published('firstMatch', answer, started);
-    }
+    const now = this.firstMatchNow(exten, args);
+    if (now !== undefined) return Promise.resolve(now);
     return this.run({ op: 'firstMatch', exten, args }, deadline) as Promise<SourceResult | null>;
+  }
+  firstMatchNow(exten: string, args: CallArgs): SourceResult | null | undefined {
+    if (this.answersNothing?.(args)) return this.knownNow('firstMatch', null);
+    const answers = this.answersFor(args);
+    if (!answers) return undefined;
+    const started = performance.now();
+    const answer = answers.firstMatch(exten, matchingOf(args));
+    if (answer !== undefined) this.meter.answered('firstMatch', (performance.now() - started) / 1000);
+    return answer;
   }
   matchAll(extens: string[], args: CallArgs, deadline: number) {
     if (this.answersNothing?.(args)) return this.known<Record<string, SourceResult>>('matchAll', {});
@@ -290,8 +294,11 @@ export class SandboxedSource implements SourceHandle {
 
   /** The answer a grant's check knows without asking (nothing): counted like the worker's. */
   private known<T>(op: SourceCall['op'], nothing: T): Promise<T> {
+    return Promise.resolve(this.knownNow(op, nothing));
+  }
+  private knownNow<T>(op: SourceCall['op'], nothing: T): T {
     this.meter.answered(op, 0);
-    return Promise.resolve(nothing);
+    return nothing;
   }
 
   /** A call refused before reaching a worker: counted, with no latency to observe. */

@@ -137,6 +137,11 @@ export class ReverseCache {
     return this.bySource.get(uuid)?.size ?? 0;
   }
 
+  /** Whether a source's answers go through this cache. */
+  caches(source: SourceConfig): boolean {
+    return this.cacheOf(source) !== null;
+  }
+
   private cacheOf(source: SourceConfig): SourceCache | null {
     let cache = this.bySource.get(source.uuid);
     if (cache === undefined) {

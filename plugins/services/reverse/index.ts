@@ -12,6 +12,9 @@ import { firstAnswer, firstAnswers, inPriority, inPriorityMany, type Ask } from 
 
 const DEFAULT_TIMEOUT_S = 1;
 
+/** The first match in profile order of answers that all arrived. */
+const settled = (answers: (SourceResult | null | undefined)[]): SourceResult | null => answers.find((answer) => answer) ?? null;
+
 export class ReverseService {
   constructor(
     private readonly sources: SourceRegistry,
@@ -32,13 +35,58 @@ export class ReverseService {
   }
 
   reverse(profile: ResolvedProfile, exten: string, callArgs: CallArgs): Promise<SourceResult | null> {
-    const args = this.withMatching(profile, callArgs);
-    return args instanceof Promise ? args.then((ready) => this.reverseWith(profile, exten, ready)) : this.reverseWith(profile, exten, args);
+    const answer = this.reverseOrPromise(profile, exten, callArgs);
+    return answer instanceof Promise ? answer : Promise.resolve(answer);
   }
 
-  private reverseWith(profile: ResolvedProfile, exten: string, args: CallArgs): Promise<SourceResult | null> {
+  /**
+   * reverse()'s answer itself when every source answers at once from what the host holds (published
+   * answers), else its promise: the caller-ID hot path answers without a promise.
+   */
+  reverseOrPromise(profile: ResolvedProfile, exten: string, callArgs: CallArgs): SourceResult | null | Promise<SourceResult | null> {
+    const args = this.withMatching(profile, callArgs);
+    return args instanceof Promise ? args.then((ready) => this.answer(profile, exten, ready)) : this.answer(profile, exten, args);
+  }
+
+  private answer(profile: ResolvedProfile, exten: string, args: CallArgs): SourceResult | null | Promise<SourceResult | null> {
+    const known = this.answersNow(profile, exten, args);
+    return known === null || known.includes(undefined) ? this.reverseWith(profile, exten, args, known) : settled(known);
+  }
+
+  /**
+   * What each source answers at once (undefined: it must be asked), or null when none can. Answers at
+   * once arrive before any asked one, in profile order: in either order mode the first match among
+   * them wins, as when they were promises; one that no source before it can beat ends the lookup.
+   */
+  private answersNow(profile: ResolvedProfile, exten: string, args: CallArgs): (SourceResult | null | undefined)[] | null {
+    const sources = profile.services.reverse?.sources ?? [];
+    let known: (SourceResult | null | undefined)[] | null = null;
+    let allKnown = true;
+    for (let i = 0; i < sources.length; i++) {
+      const answer = this.firstMatchNow(sources[i]!, exten, args);
+      if (answer === undefined) {
+        allKnown = false;
+        continue;
+      }
+      (known ??= new Array(sources.length).fill(undefined))[i] = answer;
+      if (answer !== null && allKnown) return known.fill(null, i + 1);
+    }
+    return known;
+  }
+
+  private firstMatchNow(source: SourceConfig, exten: string, args: CallArgs): SourceResult | null | undefined {
+    if (this.cache.caches(source)) return undefined;
+    try {
+      return this.sources.get(source).firstMatchNow?.(exten, args);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private reverseWith(profile: ResolvedProfile, exten: string, args: CallArgs, known: (SourceResult | null | undefined)[] | null): Promise<SourceResult | null> {
     const { sources, deadline, order } = this.plan(profile);
-    const asks: Ask<SourceResult | null>[] = sources.map((source) => () => this.firstMatch(source, exten, args, deadline));
+    const asks: Ask<SourceResult | null>[] = sources.map((source, i) =>
+      known?.[i] !== undefined ? () => Promise.resolve(known![i]!) : () => this.firstMatch(source, exten, args, deadline));
     const failed = (index: number, error: unknown) => this.note(sources[index]!.name, error, null);
     return order === 'priority' ? inPriority(asks, deadline, failed) : firstAnswer(asks, deadline, failed);
   }

@@ -1,6 +1,6 @@
 // wazo-dird's `default_json` view: lookup, lookup for a user, and reverse lookup by profile (spec §2.1).
 import type { FastifyRequest } from 'fastify';
-import type { CallArgs, ViewLoadArgs, ViewPlugin } from '../../../src/contracts.js';
+import type { CallArgs, SourceResult, ViewLoadArgs, ViewPlugin } from '../../../src/contracts.js';
 import { formatResults } from '../../../src/display.js';
 import { DirdError, FrameworkError, LegacyError } from '../../../src/errors.js';
 import type { LookupService } from '../../services/lookup/index.js';
@@ -67,23 +67,24 @@ export default class DirectoriesView implements ViewPlugin {
     app.get<{ Params: UserParams }>('/0.1/directories/reverse/:profile/:user_uuid', {
       schema: { tags: ['directories'], summary: 'Find the contact of a number', params: userParams, querystring: extenQuery },
       config: { acl: 'dird.directories.reverse.{profile}.{user_uuid}.read', errors: 'legacy' },
-    }, (request) => {
+    }, (request, reply) => {
       const { exten } = request.query as { exten?: string };
       if (exten === undefined) throw new FrameworkError(400, { exten: 'Missing required parameter in the query string' });
       const { profile: name, user_uuid } = request.params;
-      // The caller-ID hot path: with the tenant and the profile already known, the sources are asked
-      // without awaiting anything first.
-      const tenant = request.dird.knownTenant();
-      const profile = tenant === undefined ? undefined : profiles.resolved(tenant, name);
-      const found = profile
-        ? reverse.reverse(profile, exten, { token: request.dird.token, user_uuid, xivo_user_uuid: user_uuid, tenant_uuid: tenant! })
-        : resolve(request, name, 'legacy').then(async (resolved) => reverse.reverse(resolved, exten, await callArgs(request, user_uuid)));
-      return found.then((result) => ({
+      const answer = (result: SourceResult | null) => ({
         display: (result?.fields.reverse as string | null | undefined) ?? null,
         exten,
         fields: result?.fields ?? {},
         source: result?.source ?? null,
-      }));
+      });
+      // The caller-ID hot path: with the tenant and the profile already known, the sources are asked
+      // without awaiting anything first, and answers the host holds are sent at once.
+      const tenant = request.dird.knownTenant();
+      const profile = tenant === undefined ? undefined : profiles.resolved(tenant, name);
+      const found = profile
+        ? reverse.reverseOrPromise(profile, exten, { token: request.dird.token, user_uuid, xivo_user_uuid: user_uuid, tenant_uuid: tenant! })
+        : resolve(request, name, 'legacy').then(async (resolved) => reverse.reverse(resolved, exten, await callArgs(request, user_uuid)));
+      return found instanceof Promise ? found.then(answer) : reply.send(answer(found));
     });
   }
 }
