@@ -86,7 +86,7 @@ export class ReverseService {
   private reverseWith(profile: ResolvedProfile, exten: string, args: CallArgs, known: (SourceResult | null | undefined)[] | null): Promise<SourceResult | null> {
     const { sources, deadline, order } = this.plan(profile);
     const asks: Ask<SourceResult | null>[] = sources.map((source, i) =>
-      known?.[i] !== undefined ? () => Promise.resolve(known![i]!) : () => this.firstMatch(source, exten, args, deadline));
+      known?.[i] !== undefined ? () => Promise.resolve(known[i] as SourceResult | null) : () => this.firstMatch(source, exten, args, deadline));
     const failed = (index: number, error: unknown) => this.note(sources[index]!.name, error, null);
     return order === 'priority' ? inPriority(asks, deadline, failed) : firstAnswer(asks, deadline, failed);
   }
