@@ -1,7 +1,7 @@
 // Builds a dird: store, plugins, sandboxed sources, auth, and the fastify app serving the views.
 import swagger from '@fastify/swagger';
 import { pathToFileURL } from 'node:url';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { BackendCatalog, ServiceMap, ServicePlugin, ViewPlugin } from '../src/contracts.js';
@@ -14,6 +14,7 @@ import { ChangeRelay } from './change-relay.js';
 import { createChangeFeed } from './changes.js';
 import { serveCors } from './http/cors.js';
 import { errorHandler } from './http/error-handler.js';
+import { FrameworkLog } from './http/framework-log.js';
 import { DirdMetrics } from './metrics.js';
 import { discoverPlugins, type PluginEntry } from './plugins/discovery.js';
 import { buildCatalog } from './sources/catalog.js';
@@ -21,6 +22,8 @@ import { SandboxRegistry } from './sources/registry.js';
 
 export interface Dird {
   app: FastifyInstance;
+  /** dird's logger (fastify has none of its own: see http/framework-log.ts). */
+  log: Logger;
   store: Store;
   services: ServiceMap;
   sources: SandboxRegistry;
@@ -41,14 +44,13 @@ export async function createDird(config: Record<string, any>, log: Logger): Prom
   const auth = createAuthProvider(config, log.child({ component: 'auth' }));
 
   const app = Fastify({
-    loggerInstance: log,
-    logController: new LogController({ disableRequestLogging: true }),
-    // One logger for every request: a per-request child logger costs more than a reverse lookup's own work.
-    childLoggerFactory: (logger) => logger,
+    logController: new FrameworkLog(log),
     bodyLimit: 16 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, useDefaults: true, coerceTypes: 'array', allErrors: true, verbose: true } },
   }) as unknown as FastifyInstance;
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(errorHandler(log));
+  // Before any route: every route gets its latency hooks.
+  if (config.metrics?.enabled !== false) metrics.instrument(app);
   acceptJsonWhateverTheContentType(app);
   if (config.rest_api?.cors?.enabled) {
     serveCors(app, config.rest_api.cors.allow_headers ?? []);
@@ -58,7 +60,7 @@ export async function createDird(config: Record<string, any>, log: Logger): Prom
   });
   await app.register(authPlugin, { provider: auth });
 
-  const services: ServiceMap = { auth, sources, metrics };
+  const services: ServiceMap = { auth, sources, metrics, logging: { setLevel: (level: string) => (log.level = level) } };
   const unloads: Array<() => unknown> = [];
   const starts: Array<{ name: string; start: () => unknown }> = [];
   for (const entry of plugins.services.values()) {
@@ -99,7 +101,7 @@ export async function createDird(config: Record<string, any>, log: Logger): Prom
   }
 
   return {
-    app, store, services, sources, backends, auth, relay,
+    app, log, store, services, sources, backends, auth, relay,
     async close() {
       await relay?.close();
       await app.close();

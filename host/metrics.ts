@@ -2,11 +2,18 @@
 // result-cache hits, and per-route HTTP latency. Source calls and HTTP requests are the reverse lookup's
 // hot path, so each costs plain number updates: counters read per-source tallies when scraped, and the
 // latency histograms are TallyHistograms whose series the callers keep.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { SourceConfig } from '../src/contracts.js';
-import { TallyHistogram } from './tally-histogram.js';
+import { TallyHistogram, type HistogramSeries } from './tally-histogram.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** performance.now() at the request's first hook (DirdMetrics.instrument). */
+    receivedAt: number;
+  }
+}
 
 export type SourceMethod = 'search' | 'firstMatch' | 'matchAll' | 'list';
 const methods: SourceMethod[] = ['search', 'firstMatch', 'matchAll', 'list'];
@@ -186,13 +193,40 @@ export class DirdMetrics {
     return tally;
   }
 
-  /** Times every request by its route pattern (never the raw URL: one series per route, not per value). */
+  /**
+   * Times every request by its route pattern (never the raw URL: one series per route, not per value),
+   * from its first hook to the moment its answer is handed to Node. Call before any route is added. A
+   * hook at the end of the response (onResponse) would make fastify listen for the end of every
+   * response, which costs more than a reverse lookup's own work; so the clock stops at onSend.
+   * Requests for no route get fastify's 404, counted as route `unmatched`.
+   */
   instrument(app: FastifyInstance): void {
     const histogram = this.httpDuration;
-    app.addHook('onResponse', (request, reply, done) => {
-      const route = request.routeOptions.url ?? 'unmatched';
-      histogram.series(route, request.method, reply.statusCode).observe(reply.elapsedTime / 1000);
+    app.decorateRequest('receivedAt', 0);
+    app.addHook('onRequest', (request, _reply, done) => {
+      request.receivedAt = performance.now();
       done();
+    });
+    const seconds = (request: FastifyRequest) => (performance.now() - request.receivedAt) / 1000;
+    app.addHook('onRoute', (route) => {
+      const url = route.url;
+      // This route's series by method and status, made on first use (no string built per request).
+      const byMethod = new Map<string, Map<number, HistogramSeries>>();
+      const observe = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
+        const { method } = request;
+        let byStatus = byMethod.get(method);
+        if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+        let series = byStatus.get(reply.statusCode);
+        if (!series) byStatus.set(reply.statusCode, (series = histogram.series(url, method, reply.statusCode)));
+        series.observe(seconds(request));
+        done(null, payload);
+      };
+      route.onSend = [...(route.onSend ? [route.onSend].flat() : []), observe] as typeof route.onSend;
+    });
+    app.setNotFoundHandler((request, reply) => {
+      const { method, url } = request.raw;
+      void reply.code(404).send({ message: `Route ${method}:${url} not found`, error: 'Not Found', statusCode: 404 });
+      histogram.series('unmatched', request.method, 404).observe(seconds(request));
     });
   }
 

@@ -1,11 +1,17 @@
 // Renders every error in the shape its route uses (spec §1.3).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import { DirdError, FrameworkError, LegacyError } from '../../src/errors.js';
 import { detailsOf } from '../../src/validation.js';
 
 const now = () => Date.now() / 1000;
 
-export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+/** The error handler of a fastify app; unexpected errors (500) are logged to `log`. */
+export function errorHandler(log: Logger) {
+  return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => renderError(error, request, reply, log);
+}
+
+function renderError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply, log: Logger) {
   const shape = request.routeOptions.config?.errors ?? 'api';
   if (error instanceof FrameworkError) return reply.code(error.status).send({ message: error.body });
   if (error instanceof LegacyError) {
@@ -30,6 +36,6 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   if (fastifyError.statusCode && fastifyError.statusCode < 500) {
     return reply.code(fastifyError.statusCode).send({ message: fastifyError.message });
   }
-  request.log.error({ err: error }, 'unhandled error');
+  log.error({ err: error, method: request.method, url: request.url.split('?')[0] }, 'unhandled error');
   return reply.code(500).send({ message: 'Internal server error' });
 }

@@ -37,10 +37,10 @@ for (const database of databases) {
       const on = await api('PATCH', '/0.1/config', [{ op: 'replace', path: '/debug', value: true }]);
       t.equal(on.status, 200);
       t.equal(on.body.debug, true);
-      t.equal(dird.dird.app.log.level, 'debug');
+      t.equal(dird.dird.log.level, 'debug', "dird's logger logs debug lines");
       const off = await api('PATCH', '/0.1/config', [{ op: 'replace', path: '/debug', value: false }]);
       t.equal(off.body.debug, false);
-      t.equal(dird.dird.app.log.level, 'info');
+      t.equal(dird.dird.log.level, 'info');
       t.equal((await api('PATCH', '/0.1/config', { op: 'replace' })).status, 400, 'not an array');
       t.equal((await api('PATCH', '/0.1/config', [{ op: 'remove', path: '/debug', value: true }])).status, 400, 'other op');
       t.equal((await api('PATCH', '/0.1/config', [{ op: 'replace', path: '/debug' }])).status, 400, 'no value');

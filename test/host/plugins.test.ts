@@ -89,3 +89,20 @@ t.test("a back-end's host.log reaches dird's log with the source name", async (t
   t.ok(found, 'the csv back-end reported the missing file through the host capability');
   t.equal(found?.backend, 'csv');
 });
+
+t.test("a view's failures reach dird's log: an unexpected error as a 500, a stream broken after its headers", async (t) => {
+  const { lines, inject } = await start({ plugin_paths: [join(packageRoot, 'test/fixtures/faulty-view')] });
+  const thrown = await inject('/0.1/test/faulty/throw');
+  t.equal(thrown.statusCode, 500);
+  t.same(thrown.json(), { message: 'Internal server error' }, 'the client sees no detail');
+  const unhandled = lines.find((line) => line.msg === 'unhandled error');
+  t.equal(unhandled?.level, 50, 'logged as an error');
+  t.equal(unhandled?.err?.message, 'kaboom', 'with the error');
+  t.equal(unhandled?.url, '/0.1/test/faulty/throw', 'and the route');
+
+  await inject('/0.1/test/faulty/stream').catch(() => null);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const broken = lines.find((line) => /after its headers were sent/.test(line.msg));
+  t.equal(broken?.level, 40, 'a broken stream is a warning');
+  t.equal(broken?.err?.message, 'the disk went away');
+});

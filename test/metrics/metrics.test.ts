@@ -115,13 +115,16 @@ t.test('counts worker restarts', async (t) => {
 
 t.test('times HTTP requests by route pattern, method and status', async (t) => {
   await api('GET', '/0.1/directories/lookup/nope?term=al');
-  await api('GET', '/0.1/no/such/route');
+  const unmatched = await api('GET', '/0.1/no/such/route');
+  t.same(unmatched, { status: 404, body: { message: 'Route GET:/0.1/no/such/route not found', error: 'Not Found', statusCode: 404 }, headers: unmatched.headers });
   const { samples } = await scrape();
   const route = (labels: Record<string, string>) => sum(samples, 'dird_http_request_duration_seconds_count', labels);
   t.ok(route({ route: '/0.1/directories/lookup/:profile', method: 'GET', status_code: '200' }) >= LOOKUPS + 1);
   t.ok(route({ route: '/0.1/directories/lookup/:profile', method: 'GET', status_code: '404' }) >= 1, 'an unknown profile is its own status');
   t.ok(route({ route: '/0.1/backends/chaos/sources', method: 'POST', status_code: '200' }) >= 3, 'one route per back-end');
   t.ok(route({ route: 'unmatched', method: 'GET', status_code: '404' }) >= 1, 'a URL matching no route is not a label');
+  const lookupSeconds = sum(samples, 'dird_http_request_duration_seconds_sum', { route: '/0.1/directories/lookup/:profile', method: 'GET', status_code: '200' });
+  t.ok(lookupSeconds > 0 && lookupSeconds < 60, 'with their time');
   t.notOk(samples.some((sample) => sample.labels.route?.includes('/lookup/metrics')), 'no raw URL as a label');
 });
 

@@ -2,11 +2,12 @@
 // desk-phone views register their routes. Phones carry no token: every request is authorised by its
 // source address against `phone_api.authorized_subnets`; X-Forwarded-For counts only from
 // `phone_api.trusted_proxies`.
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServiceLoadArgs, ServicePlugin } from '../../../src/contracts.js';
 import { LegacyError } from '../../../src/errors.js';
 import { errorHandler } from '../../../host/http/error-handler.js';
+import { FrameworkLog } from '../../../host/http/framework-log.js';
 import { AllowList } from './allow-list.js';
 
 export class PhoneApi {
@@ -18,14 +19,12 @@ export class PhoneApi {
     this.allowList = new AllowList(phoneConfig.authorized_subnets);
     const proxies: string[] = (phoneConfig.trusted_proxies ?? []).map(String);
     this.app = Fastify({
-      loggerInstance: log,
-      logController: new LogController({ disableRequestLogging: true }),
-      childLoggerFactory: (logger) => logger,
+      logController: new FrameworkLog(log),
       // proxy-addr walks X-Forwarded-For from the peer back through trusted proxies only.
       trustProxy: proxies.length > 0 ? proxies : false,
       ajv: { customOptions: { coerceTypes: true, allErrors: true } },
     }) as unknown as FastifyInstance;
-    this.app.setErrorHandler(errorHandler);
+    this.app.setErrorHandler(errorHandler(log));
     this.app.addHook('onRequest', async (request) => {
       if (!this.allowList.allows(request.ip)) {
         this.log.info({ ip: request.ip, url: request.url.split('?')[0] }, 'phone API: address not authorised');

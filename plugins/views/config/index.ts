@@ -13,7 +13,7 @@ const patchSchema = {
 };
 
 export default class ConfigView implements ViewPlugin {
-  load({ app, config }: ViewLoadArgs) {
+  load({ app, config, services }: ViewLoadArgs) {
     const route = { masterTenant: true, errors: 'api' as const };
     app.get('/0.1/config', {
       schema: { tags: ['config'], summary: 'Effective configuration (secrets masked)' },
@@ -26,7 +26,7 @@ export default class ConfigView implements ViewPlugin {
     }, async (request) => {
       for (const { value } of request.body) {
         config.debug = value;
-        app.log.level = value ? 'debug' : config.log_level === 'debug' ? 'info' : config.log_level;
+        services.logging.setLevel(value ? 'debug' : config.log_level === 'debug' ? 'info' : config.log_level);
       }
       return redact(config);
     });
