@@ -38,15 +38,19 @@ export function supportedRegions(): string[] {
   return getCountries();
 }
 
+/** The matching matchingOf() last found valid: a profile's lookups all carry the same object. */
+let lastValid: NumberMatching | null = null;
+
 /** The number matching of a call, or null for exact matching (absent or malformed options). */
 export function matchingOf(args: CallArgs | null | undefined): NumberMatching | null {
   const m = args?.number_matching;
+  if (m !== undefined && m === lastValid) return m;
   if (!m || (m.mode !== 'e164' && m.mode !== 'suffix')) return null;
   const digits = Number.isInteger(m.suffix_digits) && m.suffix_digits >= MIN_SUFFIX_DIGITS && m.suffix_digits <= MAX_SUFFIX_DIGITS
     ? m.suffix_digits : DEFAULT_SUFFIX_DIGITS;
   const region = typeof m.region === 'string' && /^[A-Z]{2}$/.test(m.region) ? m.region : null;
   // A valid matching is kept as it is: the same object on every call lets matchKeys find its cache at once.
-  if (digits === m.suffix_digits && region === m.region) return m;
+  if (digits === m.suffix_digits && region === m.region) return (lastValid = m);
   return { mode: m.mode, region, suffix_digits: digits };
 }
 

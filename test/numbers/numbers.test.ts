@@ -61,6 +61,12 @@ t.test('exact matching: other forms do not match', async (t) => {
   t.equal(matchingOf(malformed), null, 'an unknown mode: exact');
   const tooShort = { number_matching: { mode: 'suffix', region: null, suffix_digits: 3 } } as unknown as CallArgs;
   t.equal(matchingOf(tooShort)?.suffix_digits, 9, 'an out-of-range suffix length falls back to the default');
+  const valid = { mode: 'e164', region: 'FR', suffix_digits: 9 } as const;
+  const args = (number_matching: unknown) => ({ number_matching }) as unknown as CallArgs;
+  t.equal(matchingOf(args(valid)), valid, 'a valid matching is used as it is');
+  t.equal(matchingOf(args(valid)), valid, 'again');
+  t.same(matchingOf(args({ mode: 'e164', region: 'france', suffix_digits: 9 })), { mode: 'e164', region: null, suffix_digits: 9 },
+    'a bad region after a valid matching is still dropped');
 });
 
 t.test('internal extensions and SIP URIs only match exactly', async (t) => {

@@ -11,7 +11,8 @@ export function numberMatchingOf(options: Record<string, unknown>, tenantCountry
   if (mode !== 'e164' && mode !== 'suffix') return null;
   const region = typeof options.default_region === 'string' ? options.default_region : tenantCountry;
   const digits = typeof options.suffix_digits === 'number' ? options.suffix_digits : DEFAULT_SUFFIX_DIGITS;
-  return { mode, region: mode === 'e164' ? region : null, suffix_digits: digits };
+  // Frozen: every lookup of the profile shares it, and matchingOf() trusts one it has checked once.
+  return Object.freeze({ mode, region: mode === 'e164' ? region : null, suffix_digits: digits });
 }
 
 /** How long a tenant's country is trusted when no change is heard of (a write behind dird's back). */
