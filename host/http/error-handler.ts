@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { DirdError, FrameworkError, LegacyError } from '../../src/errors.js';
 import { detailsOf } from '../../src/validation.js';
+import { where } from './framework-log.js';
 
 const now = () => Date.now() / 1000;
 
@@ -36,6 +37,6 @@ function renderError(error: FastifyError | Error, request: FastifyRequest, reply
   if (fastifyError.statusCode && fastifyError.statusCode < 500) {
     return reply.code(fastifyError.statusCode).send({ message: fastifyError.message });
   }
-  log.error({ err: error, method: request.method, url: request.url.split('?')[0] }, 'unhandled error');
+  log.error({ err: error, ...where(request) }, 'unhandled error');
   return reply.code(500).send({ message: 'Internal server error' });
 }

@@ -5,7 +5,8 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 
-const where = (request: FastifyRequest) => ({ method: request.raw.method, url: request.raw.url?.split('?')[0] });
+/** Where a request went, for a log line: its method and path (never the query string). */
+export const where = (request: FastifyRequest) => ({ method: request.raw.method, url: request.raw.url?.split('?')[0] });
 
 export class FrameworkLog extends LogController {
   constructor(private readonly log: Logger) {
