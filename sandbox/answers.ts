@@ -2,7 +2,7 @@
 // `answers.publish` does, and the encoders. Rows are encoded once per data version (the `rows` array's
 // identity), each table once.
 import type { AnswerPublisher, Fields, SourceResult } from '../src/contracts.js';
-import { hash, Kind, RELATIONS, SLOT, TABLE_HEADER, type AnswerGuard, type AnswerSnapshot, type RowMeta } from '../src/shared-answers.js';
+import { hash, inlineKey, Kind, KIND_SHIFT, LONG, RELATIONS, SLOT, TABLE_HEADER, type AnswerGuard, type AnswerSnapshot, type RowMeta } from '../src/shared-answers.js';
 
 export class WorkerAnswers implements AnswerPublisher {
   private readonly shared: ScopeAnswers;
@@ -67,8 +67,9 @@ class ScopeAnswers {
     version.buffer.then((encodedRows) => {
       if (sequence !== this.sequence || encodedRows === null) return; // a later publish supersedes this one
       const encoded: Record<string, SharedArrayBuffer> = {};
-      for (const [name, table] of named) encoded[name] = this.tableBuffer(table, version.index);
-      this.send({ ...encodedRows, tables: encoded, ...guard });
+      for (const [name, table] of named) encoded[name] = this.tableBuffer(table, version.index, encodedRows.offsets);
+      const { rows, keys, meta } = encodedRows;
+      this.send({ rows, keys, meta, tables: encoded, ...guard });
     }).catch((error) => {
       this.warn(`answers not published, the host asks the worker instead: ${error?.message ?? error}`);
     });
@@ -80,7 +81,7 @@ class ScopeAnswers {
     this.version = null;
   }
 
-  private tableBuffer(table: ReadonlyMap<string, Fields>, index: Map<Fields, number>): SharedArrayBuffer {
+  private tableBuffer(table: ReadonlyMap<string, Fields>, index: Map<Fields, number>, offsets: readonly number[]): SharedArrayBuffer {
     let buffer = this.tableBuffers.get(table);
     if (buffer) return buffer;
     const rows = new Map<string, number>();
@@ -88,7 +89,7 @@ class ScopeAnswers {
       const at = index.get(row);
       if (typeof key === 'string' && at !== undefined) rows.set(key, at);
     }
-    buffer = encodeTable(rows);
+    buffer = encodeTable(rows, offsets);
     this.tableBuffers.set(table, buffer);
     return buffer;
   }
@@ -114,23 +115,37 @@ class RowBytes {
     this.at += 2;
   }
 
+  u8(n: number): void {
+    this.ensure(1);
+    this.buf[this.at++] = n;
+  }
+
   value(value: unknown): void {
-    let kind: Kind = Kind.Null;
-    let text = '';
-    if (typeof value === 'string') {
-      kind = LATIN1.test(value) ? Kind.Latin1 : Kind.Utf8;
-      text = value;
-    } else if (value !== null && value !== undefined) {
-      const json = JSON.stringify(value);
-      if (json !== undefined) [kind, text] = [Kind.Json, json];
-    }
+    const [kind, text] = encoded(value);
     this.ensure(5 + text.length * 3);
     const length = text === '' ? 0 : this.buf.write(text, this.at + 5, kind === Kind.Latin1 ? 'latin1' : 'utf8');
-    this.buf[this.at] = kind;
-    this.buf.writeUInt32LE(length, this.at + 1);
-    this.at += 5 + length;
+    if (length < LONG) {
+      this.buf[this.at] = (kind << KIND_SHIFT) | length;
+      this.buf.copy(this.buf, this.at + 1, this.at + 5, this.at + 5 + length);
+      this.at += 1 + length;
+    } else {
+      this.buf[this.at] = (kind << KIND_SHIFT) | LONG;
+      this.buf.writeUInt32LE(length, this.at + 1);
+      this.at += 5 + length;
+    }
   }
 }
+
+/** A value's kind and text; null, undefined and what JSON cannot hold are Null. */
+function encoded(value: unknown): [Kind, string] {
+  if (typeof value === 'string') return [LATIN1.test(value) ? Kind.Latin1 : Kind.Utf8, value];
+  if (value === null || value === undefined) return [Kind.Null, ''];
+  const json = JSON.stringify(value);
+  return json === undefined ? [Kind.Null, ''] : [Kind.Json, json];
+}
+
+/** The rows of a snapshot, and where each row starts in them (for the tables; not sent). */
+export type EncodedRows = Pick<AnswerSnapshot, 'rows' | 'keys' | 'meta'> & { offsets: number[] };
 
 /**
  * The results of rows in one buffer; yields to the event loop every `chunk` rows (heartbeats go on),
@@ -141,7 +156,7 @@ export async function encodeRows<T>(
   toResult: (row: T) => SourceResult,
   chunk = 5_000,
   wanted: () => boolean = () => true,
-): Promise<Pick<AnswerSnapshot, 'rows' | 'keys' | 'meta'> | null> {
+): Promise<EncodedRows | null> {
   const bytes = new RowBytes();
   const offsets: number[] = [];
   const keys = new Map<string, number>();
@@ -164,46 +179,47 @@ export async function encodeRows<T>(
       bytes.u16(index);
       bytes.value(value);
     }
-    for (const name of RELATIONS) bytes.value(relations[name]);
+    const set = RELATIONS.filter((name) => encoded(relations[name])[0] !== Kind.Null);
+    bytes.u8(set.reduce((mask, name) => mask | (1 << RELATIONS.indexOf(name)), 0));
+    for (const name of set) bytes.value(relations[name]);
   }
-  offsets.push(bytes.at);
-  const head = 4 * (rows.length + 2);
-  const buffer = new SharedArrayBuffer(head + bytes.at);
-  const header = new Uint32Array(buffer, 0, rows.length + 2);
-  header[0] = rows.length;
-  header.set(offsets, 1);
-  bytes.buf.copy(Buffer.from(buffer, head), 0, 0, bytes.at);
-  return { rows: buffer, keys: [...keys.keys()], meta };
+  const buffer = new SharedArrayBuffer(bytes.at);
+  bytes.buf.copy(Buffer.from(buffer), 0, 0, bytes.at);
+  return { rows: buffer, keys: [...keys.keys()], meta, offsets };
 }
 
 function sameMeta(a: RowMeta, b: RowMeta): boolean {
   return a.source === b.source && a.backend === b.backend && a.is_personal === b.is_personal && a.is_deletable === b.is_deletable;
 }
 
-/** A table of `key → row index`, at most half full. */
-export function encodeTable(entries: ReadonlyMap<string, number>): SharedArrayBuffer {
+/** A table of `key → row` (the row's index in `offsets`, where encodeRows put it), at most half full. */
+export function encodeTable(entries: ReadonlyMap<string, number>, offsets: readonly number[]): SharedArrayBuffer {
   let capacity = 8;
   while (capacity < entries.size * 2) capacity *= 2;
-  let keyUnits = 0;
-  for (const key of entries.keys()) keyUnits += key.length;
+  let longUnits = 0;
+  for (const key of entries.keys()) if (!inlineKey(key)) longUnits += key.length;
   const slotsBytes = 4 * (TABLE_HEADER + capacity * SLOT);
-  const buffer = new SharedArrayBuffer(slotsBytes + 2 * keyUnits);
+  const buffer = new SharedArrayBuffer(slotsBytes + 2 * longUnits);
   const slots = new Uint32Array(buffer, 0, TABLE_HEADER + capacity * SLOT);
-  const keys = new Uint16Array(buffer, slotsBytes, keyUnits);
+  const longKeys = new Uint16Array(buffer, slotsBytes, longUnits);
   slots[0] = capacity;
   slots[1] = entries.size;
   let at = 0;
   for (const [key, row] of entries) {
     const h = hash(key);
     let slot = h & (capacity - 1);
-    while (slots[TABLE_HEADER + slot * SLOT + 3] !== 0) slot = (slot + 1) & (capacity - 1);
+    while (slots[TABLE_HEADER + slot * SLOT + 1] !== 0) slot = (slot + 1) & (capacity - 1);
     const base = TABLE_HEADER + slot * SLOT;
     slots[base] = h;
-    slots[base + 1] = at;
+    slots[base + 1] = offsets[row]! + 1;
     slots[base + 2] = key.length;
-    slots[base + 3] = row + 1;
-    for (let i = 0; i < key.length; i++) keys[at + i] = key.charCodeAt(i);
-    at += key.length;
+    if (inlineKey(key)) {
+      for (let i = 0; i < key.length; i++) slots[base + 3 + (i >> 2)] |= key.charCodeAt(i) << ((i & 3) << 3);
+    } else {
+      slots[base + 3] = at;
+      for (let i = 0; i < key.length; i++) longKeys[at + i] = key.charCodeAt(i);
+      at += key.length;
+    }
   }
   return buffer;
 }
