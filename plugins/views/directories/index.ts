@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { CallArgs, SourceResult, ViewLoadArgs, ViewPlugin } from '../../../src/contracts.js';
 import { formatResults } from '../../../src/display.js';
 import { DirdError, FrameworkError, LegacyError } from '../../../src/errors.js';
+import { sendAtTurnEnd } from '../../../host/http/send-at-turn-end.js';
 import type { LookupService } from '../../services/lookup/index.js';
 import type { ProfileService, ResolvedProfile } from '../../services/profile/index.js';
 import type { ReverseService } from '../../services/reverse/index.js';
@@ -78,13 +79,15 @@ export default class DirectoriesView implements ViewPlugin {
         source: result?.source ?? null,
       });
       // The caller-ID hot path: with the tenant and the profile already known, the sources are asked
-      // without awaiting anything first, and answers the host holds are sent at once.
+      // without awaiting anything first, and answers the host holds are sent at the end of this turn
+      // of the event loop, with the others answered in it (see send-at-turn-end.ts).
       const tenant = request.dird.knownTenant();
       const profile = tenant === undefined ? undefined : profiles.resolved(tenant, name);
       const found = profile
         ? reverse.reverseOrPromise(profile, exten, { token: request.dird.token, user_uuid, xivo_user_uuid: user_uuid, tenant_uuid: tenant! })
         : resolve(request, name, 'legacy').then(async (resolved) => reverse.reverse(resolved, exten, await callArgs(request, user_uuid)));
-      return found instanceof Promise ? found.then(answer) : reply.send(answer(found));
+      if (found instanceof Promise) return found.then(answer);
+      sendAtTurnEnd(reply, answer(found));
     });
   }
 }
