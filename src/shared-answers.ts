@@ -22,7 +22,7 @@
 //   key]: a key of at most 20 Latin-1 characters (any phone number) is in its slot, so a probe reads one
 //   cache line; a longer one is in the long keys, the slot's key bytes starting with its u32 position.
 import { matchKeys, type NumberMatching } from './numbers.js';
-import type { Relations, SourceResult } from './contracts.js';
+import type { SourceResult } from './contracts.js';
 
 /** What every result of a source has in common. */
 export type RowMeta = Pick<SourceResult, 'source' | 'backend' | 'is_personal' | 'is_deletable'>;
