@@ -11,7 +11,7 @@ import { packageRoot } from '../../src/config/load.js';
 import { defaults } from '../../src/config/defaults.js';
 import type { CallArgs, SourceConfig } from '../../src/contracts.js';
 import type { NumberMatching } from '../../src/numbers.js';
-import { AnswerReader } from '../../src/shared-answers.js';
+import { AnswerReader, hash } from '../../src/shared-answers.js';
 import { encodeRows, encodeTable } from '../../sandbox/answers.js';
 import { SandboxedSource } from '../../host/sources/sandboxed-source.js';
 
@@ -96,6 +96,18 @@ t.test('keys and values of every length: in the slot or among the long keys, sho
   t.equal(reader.firstMatch('x'.repeat(19), null), null, 'a prefix of a key in a slot is a miss');
   t.equal(reader.firstMatch('x'.repeat(22), null), null, 'a longer key is a miss');
   t.equal(reader.firstMatch('é'.repeat(19) + 'è', null), null, 'so is a key differing in its last character');
+});
+
+t.test('a key with the same hash and length as a stored one is a miss, in the slot or among the long keys', async (t) => {
+  // Pairs of one length with equal FNV-1a hashes, found once by searching numbered keys.
+  const pairs = [['slot', '+3300720089', '+3301214000'], ['long keys', 'sip:a-rather-long-name-00317786', 'sip:a-rather-long-name-01056240']];
+  for (const [where, stored, asked] of pairs) {
+    t.equal(hash(stored), hash(asked));
+    const { offsets, ...encoded } = (await encodeRows([{ number: stored }], (row) => ({ fields: row, relations: {} as any, source: 's', backend: 'b', is_personal: false, is_deletable: false })))!;
+    const reader = AnswerReader.open({ ...encoded, tables: { exact: encodeTable(new Map([[stored, 0]]), offsets) } })!;
+    t.equal(reader.firstMatch(stored, null)?.fields.number, stored, `${where}: the stored key is found`);
+    t.equal(reader.firstMatch(asked, null), null, `${where}: ${asked} is not ${stored}`);
+  }
 });
 
 t.test('rows that run past the shared bytes are for the worker', async (t) => {
