@@ -121,7 +121,10 @@ class RowBytes {
   }
 
   value(value: unknown): void {
-    const [kind, text] = encoded(value);
+    this.encoded(encoded(value));
+  }
+
+  encoded([kind, text]: [Kind, string]): void {
     this.ensure(5 + text.length * 3);
     const length = text === '' ? 0 : this.buf.write(text, this.at + 5, kind === Kind.Latin1 ? 'latin1' : 'utf8');
     if (length < LONG) {
@@ -179,9 +182,9 @@ export async function encodeRows<T>(
       bytes.u16(index);
       bytes.value(value);
     }
-    const set = RELATIONS.filter((name) => encoded(relations[name])[0] !== Kind.Null);
-    bytes.u8(set.reduce((mask, name) => mask | (1 << RELATIONS.indexOf(name)), 0));
-    for (const name of set) bytes.value(relations[name]);
+    const values = RELATIONS.map((name) => encoded(relations[name]));
+    bytes.u8(values.reduce((mask, [kind], i) => (kind === Kind.Null ? mask : mask | (1 << i)), 0));
+    for (const value of values) if (value[0] !== Kind.Null) bytes.encoded(value);
   }
   const buffer = new SharedArrayBuffer(bytes.at);
   bytes.buf.copy(Buffer.from(buffer), 0, 0, bytes.at);
